@@ -1,0 +1,44 @@
+// npm run build (also `prepare`, so `npm ci` leaves a runnable `npx aigis`):
+// 1. bundle the CLI into dist/aigis.js (loaders, reporters and commands split into lazy chunks);
+// 2. check and precompile the built-in rule catalogue into dist/catalogue.js.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dist = path.join(root, 'dist');
+// ESM bundles of CommonJS dependencies need a real `require` for Node built-ins.
+const banner = { js: "import { createRequire as __aigisRequire } from 'node:module'; const require = __aigisRequire(import.meta.url);" };
+// Large or platform-heavy packages stay in node_modules; they load only in the commands that need them.
+const external = ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax'];
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', banner, external, logLevel: 'warning', legalComments: 'none' };
+
+fs.rmSync(dist, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { aigis: path.join(root, 'src/cli/main.ts') },
+  outdir: dist,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { 'process.env.AIGIS_BUNDLED': '"1"' },
+});
+
+const genDir = path.join(dist, '.gen');
+await build({ ...common, entryPoints: [path.join(root, 'scripts/catalogue-generator.ts')], outfile: path.join(genDir, 'generator.mjs') });
+const { generateCatalogue } = await import(pathToFileURL(path.join(genDir, 'generator.mjs')).href);
+let generated;
+try {
+  generated = generateCatalogue();
+} catch (err) {
+  // A broken rule file fails the build with the same one-line error a user would see.
+  console.error(`build: ${typeof err.format === 'function' ? err.format() : err.message}`);
+  process.exit(1);
+}
+const source = path.join(genDir, 'catalogue.mjs');
+fs.writeFileSync(source, generated.code);
+await build({ ...common, entryPoints: [source], outfile: path.join(dist, 'catalogue.js'), minify: true, banner: undefined });
+fs.rmSync(genDir, { recursive: true, force: true });
+console.log(`built dist/aigis.js and dist/catalogue.js (${generated.count} rules)`);

@@ -1,0 +1,9 @@
+// Commands by name; each is loaded only when run.
+
+import type { Command } from './types.js';
+
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./scan.js')).scanCommand,
+  rules: async () => (await import('./rules.js')).rulesCommand,
+  explain: async () => (await import('./explain.js')).explainCommand,
+};

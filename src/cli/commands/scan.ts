@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { scan } from '../../engine/scan.js';
+import type { InputKind } from '../../loaders/discover.js';
+import { DEFAULT_LIMITS } from '../../loaders/index.js';
+import { loadCatalogue } from '../../rules/catalogue.js';
+import { UsageError } from '../../util/errors.js';
+import type { CliIO } from '../io.js';
+import { exitCode, parseFailOn, printErrors, reportTargets, writeReports } from '../output.js';
+import type { Command } from './types.js';
+
+const USAGE = `Usage: aigis scan [options] PATH...
+
+Scan Kubernetes manifests (YAML/JSON, helm template output, kubectl get -o yaml dumps),
+Dockerfiles and image tarballs. PATH is a file, a directory (searched recursively), a glob
+in quotes, or - for standard input.
+
+Options:
+  -f, --format FORMAT     text (default) or json; repeat with --output to write several reports
+  -o, --output FILE       write the report of the preceding --format to FILE
+      --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: critical, high, medium,
+                          low (default), info, or none (never fail on findings)
+      --rules DIR         add the rules (and data tables) in DIR; repeatable
+      --rule ID           run only this rule; repeatable
+      --exclude GLOB      leave out paths matching GLOB (relative to the working directory); repeatable
+      --stdin-type TYPE   what - holds: manifest (default), dockerfile or image
+      --max-file-size N   largest file to read, in bytes (default ${DEFAULT_LIMITS.maxFileBytes})
+  -h, --help              show this help
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.`;
+
+export const scanCommand: Command = {
+  summary: 'scan manifests, Dockerfiles and images',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals, tokens } = parseArgs({
+      args,
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        format: { type: 'string', short: 'f', multiple: true },
+        output: { type: 'string', short: 'o', multiple: true },
+        'fail-on': { type: 'string' },
+        rules: { type: 'string', multiple: true },
+        rule: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
+        'stdin-type': { type: 'string' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (positionals.length === 0) throw new UsageError('scan needs at least one PATH (a file, a directory, a glob, or - for stdin)');
+    const targets = reportTargets(tokens ?? []);
+    const failOn = parseFailOn(values['fail-on']);
+    const stdinKind = values['stdin-type'] as InputKind | undefined;
+    if (stdinKind && !['manifest', 'dockerfile', 'image'].includes(stdinKind)) {
+      throw new UsageError(`--stdin-type must be manifest, dockerfile or image (got "${stdinKind}")`);
+    }
+    const maxFileBytes = values['max-file-size'] === undefined ? DEFAULT_LIMITS.maxFileBytes : Number(values['max-file-size']);
+    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
+
+    const catalogue = await loadCatalogue({ ruleDirs: values.rules });
+    const only = values.rule?.length ? new Set(values.rule) : undefined;
+    for (const id of only ?? []) if (!catalogue.byId.has(id)) throw new UsageError(`unknown rule "${id}" (see aigis rules)`);
+
+    const result = await scan(positionals, {
+      catalogue,
+      only,
+      cwd: io.cwd,
+      stdinKind,
+      exclude: values.exclude,
+      limits: { ...DEFAULT_LIMITS, maxFileBytes },
+      stdin: io.stdin,
+    });
+    printErrors(result, io);
+    await writeReports({ result, catalogue, failOn, targets, io, command: `aigis scan ${positionals.join(' ')}` });
+    return exitCode(result, failOn);
+  },
+};

@@ -1,0 +1,97 @@
+// Subjects × rules → findings. Each rule's compiled `when` selects subjects of its target; every
+// distinct instance path at which `expect` fails is one finding, located in the user's file.
+
+import { renderMessage } from '../rules/message.js';
+import { getAt } from '../util/pointer.js';
+import type { Finding, Severity, Subject, Target } from '../model/types.js';
+import { fingerprint } from './fingerprint.js';
+import type { Catalogue, Rule, ValidateFn } from './rule.js';
+import { supersede } from './supersede.js';
+
+export interface EvaluateOptions {
+  /** Per-rule severity or `off` (config `rules:`). */
+  ruleSettings?: ReadonlyMap<string, Severity | 'off'>;
+  /** Raw secret values seen in the input, masked wherever a message shows them. */
+  secrets?: ReadonlySet<string>;
+  /** Only these rules (tests, `aigis scan --rule`). */
+  only?: ReadonlySet<string>;
+}
+
+export interface Violation {
+  instancePath: string;
+  missing?: string;
+}
+
+type AjvError = NonNullable<ValidateFn['errors']>[number];
+
+/**
+ * The places a schema failed, one per instance path. Errors nested inside a failing combinator
+ * (anyOf/oneOf/not/contains branches) are dropped in favour of the combinator's own error, and
+ * `if` errors in favour of what `then`/`else` said, so each weakness is reported once.
+ */
+export function violations(errors: readonly AjvError[]): Violation[] {
+  const kept = errors.filter(
+    (e) => e.keyword !== 'if' && !errors.some((o) => o !== e && o.keyword !== 'if' && e.schemaPath.startsWith(`${o.schemaPath}/`)),
+  );
+  const byPath = new Map<string, Violation>();
+  for (const e of kept) {
+    const v = byPath.get(e.instancePath) ?? { instancePath: e.instancePath };
+    if (e.keyword === 'required' && !v.missing) v.missing = String((e.params as { missingProperty?: string }).missingProperty ?? '');
+    byPath.set(e.instancePath, v);
+  }
+  return [...byPath.values()];
+}
+
+export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, options: EvaluateOptions = {}): Finding[] {
+  const byTarget = new Map<Target, Rule[]>();
+  for (const rule of catalogue.rules) {
+    if (options.only && !options.only.has(rule.id)) continue;
+    const setting = options.ruleSettings?.get(rule.id);
+    if (setting === 'off') continue;
+    if (rule.enabled === false && setting === undefined && !options.only) continue;
+    const list = byTarget.get(rule.target) ?? [];
+    list.push(rule);
+    byTarget.set(rule.target, list);
+  }
+
+  const findings: Finding[] = [];
+  for (const subject of subjects) {
+    const rules = byTarget.get(subject.target);
+    if (!rules) continue;
+    for (const rule of rules) {
+      if (rule.whenFn && !rule.whenFn(subject.data)) continue;
+      if (rule.expectFn(subject.data)) continue;
+      const severity = (options.ruleSettings?.get(rule.id) as Severity | undefined) ?? rule.severity;
+      for (const v of violations(rule.expectFn.errors ?? [])) {
+        findings.push(makeFinding(rule, severity, subject, v, options.secrets));
+      }
+    }
+  }
+  return supersede(findings, catalogue);
+}
+
+function makeFinding(rule: Rule, severity: Severity, subject: Subject, v: Violation, secrets?: ReadonlySet<string>): Finding {
+  const instancePath = v.instancePath === '' && rule.at ? rule.at : v.instancePath;
+  const location = subject.locate(instancePath);
+  const finding: Finding = {
+    ruleId: rule.id,
+    severity,
+    title: rule.title,
+    message: renderMessage(rule.message, {
+      subject: subject.data,
+      instancePath,
+      value: getAt(subject.data, instancePath),
+      missing: v.missing,
+      sensitive: rule.sensitive === true,
+      secrets,
+    }),
+    location,
+    subjectKey: subject.key,
+    fingerprint: fingerprint(rule.id, subject.key, location.pointer),
+  };
+  if (subject.object) finding.object = subject.object;
+  if (subject.container) finding.container = subject.container;
+  const related = subject.related?.(instancePath);
+  if (related?.length) finding.related = related;
+  return finding;
+}

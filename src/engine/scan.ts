@@ -1,0 +1,137 @@
+// One scan: inputs → loaders → model → rules → findings. Every entry point (scan, audit,
+// webhook, tests) goes through here, so no rule knows where its subject came from.
+
+import { discover, type DiscoverOptions, type Input } from '../loaders/discover.js';
+import { DEFAULT_LIMITS, LOADERS, type LoadContext, type LoadLimits } from '../loaders/index.js';
+import { buildModel } from '../model/build.js';
+import type { Finding, LoadedDocument, Problem, Severity, Subject } from '../model/types.js';
+import { AigisError } from '../util/errors.js';
+import { evaluate } from './evaluate.js';
+import { problemSubject } from './problems.js';
+import type { Catalogue } from './rule.js';
+
+export interface ScanStats {
+  /** Inputs read (files, stdin, images). */
+  files: number;
+  /** Kubernetes objects checked. */
+  objects: number;
+  /** Subjects rules looked at (objects, containers, stages, images…). */
+  subjects: number;
+  /** YAML documents or files passed over because aigis does not check them. */
+  skipped: number;
+  /** Inputs that could not be read at all (also in `errors`). */
+  failed: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  errors: AigisError[];
+  stats: ScanStats;
+  skippedPaths: Array<{ path: string; reason: string }>;
+  /** Raw secret values seen in the input: every output masks them. */
+  secrets: Set<string>;
+}
+
+export interface ScanOptions extends DiscoverOptions {
+  catalogue: Catalogue;
+  ruleSettings?: ReadonlyMap<string, Severity | 'off'>;
+  only?: ReadonlySet<string>;
+  limits?: LoadLimits;
+  loaderOptions?: Record<string, unknown>;
+  stdin?: () => Promise<Buffer>;
+}
+
+export interface Loaded {
+  documents: LoadedDocument[];
+  subjects: Subject[];
+  problems: Problem[];
+  secrets: Set<string>;
+  stats: ScanStats;
+  errors: AigisError[];
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Read every input with its loader; an unreadable input is an error, not a crash. */
+export async function loadInputs(inputs: Input[], options: Pick<ScanOptions, 'limits' | 'loaderOptions' | 'stdin'>): Promise<Loaded> {
+  let stdin: Promise<Buffer> | undefined;
+  const ctx: LoadContext = {
+    limits: options.limits ?? DEFAULT_LIMITS,
+    stdin: () => (stdin ??= (options.stdin ?? readStdin)()),
+    options: options.loaderOptions ?? {},
+  };
+  const out: Loaded = {
+    documents: [],
+    subjects: [],
+    problems: [],
+    secrets: new Set(),
+    stats: { files: 0, objects: 0, subjects: 0, skipped: 0, failed: 0 },
+    errors: [],
+  };
+  for (const input of inputs) {
+    const factory = LOADERS[input.kind];
+    if (!factory) {
+      out.stats.skipped++;
+      continue;
+    }
+    try {
+      const loader = await factory();
+      const r = await loader(input, ctx);
+      out.stats.files++;
+      out.documents.push(...r.documents);
+      out.subjects.push(...r.subjects);
+      out.problems.push(...r.problems);
+      out.stats.skipped += r.skipped;
+      for (const s of r.secrets ?? []) out.secrets.add(s);
+    } catch (err) {
+      if (!(err instanceof AigisError)) throw err;
+      out.stats.failed++;
+      out.errors.push(err);
+    }
+  }
+  return out;
+}
+
+/** Evaluate already-loaded input (shared by scan, audit and the webhook). */
+export function evaluateLoaded(loaded: Loaded, options: Pick<ScanOptions, 'catalogue' | 'ruleSettings' | 'only'>): ScanResult {
+  const model = buildModel(loaded.documents, options.catalogue.tables);
+  const secrets = new Set([...loaded.secrets, ...model.graph.secrets]);
+  const subjects = [...model.subjects, ...loaded.subjects, ...loaded.problems.map(problemSubject)];
+  const findings = evaluate(subjects, options.catalogue, { ruleSettings: options.ruleSettings, only: options.only, secrets });
+  return {
+    findings,
+    errors: loaded.errors,
+    stats: { ...loaded.stats, objects: loaded.documents.length, subjects: subjects.length },
+    skippedPaths: [],
+    secrets,
+  };
+}
+
+export async function scan(paths: string[], options: ScanOptions): Promise<ScanResult> {
+  const found = discover(paths, options);
+  const loaded = await loadInputs(found.inputs, options);
+  loaded.errors.unshift(...found.errors);
+  loaded.stats.failed += found.errors.length;
+  const result = evaluateLoaded(loaded, options);
+  result.skippedPaths = found.skipped;
+  result.stats.skipped += found.skipped.length;
+  result.findings.sort(compareFindings);
+  return result;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  const fa = a.location.file ?? a.location.logical ?? '';
+  const fb = b.location.file ?? b.location.logical ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const la = a.location.position?.line ?? 0;
+  const lb = b.location.position?.line ?? 0;
+  if (la !== lb) return la - lb;
+  const ca = a.location.position?.column ?? 0;
+  const cb = b.location.position?.column ?? 0;
+  if (ca !== cb) return ca - cb;
+  return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}

@@ -1,0 +1,40 @@
+import type { Position } from '../../model/types.js';
+
+/** Offset → 1-based line/column over one text, built on first use (most files never need it). */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      const text = this.text;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  /** 1-based line and column of a 0-based offset. */
+  point(offset: number): { line: number; column: number } {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  range(start: number, end: number): Position {
+    // A range ending right after a newline ends on the previous line.
+    let e = Math.max(start, end);
+    while (e > start && (this.text[e - 1] === '\n' || this.text[e - 1] === '\r')) e--;
+    const a = this.point(start);
+    const b = this.point(e);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+}

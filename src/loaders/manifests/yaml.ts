@@ -1,0 +1,299 @@
+// YAML stream → plain JS documents with a side table of source offsets.
+//
+// Semantics follow what the Kubernetes API server applies (sigs.k8s.io/yaml on go-yaml v2, i.e.
+// YAML 1.1 scalars): `yes`/`on`/`y` are booleans, `0777` is octal, `<<` merges. Unlike go-yaml,
+// timestamps and sexagesimal numbers stay strings, as they do once the API server converts YAML to
+// JSON. A duplicate key keeps the last value (what a non-strict decode keeps) and is reported.
+// Aliases are expanded within a budget so that a billion-laughs document is an error, not an OOM.
+
+import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { TagId, Tags } from 'yaml';
+
+/** Offsets of the fields of one map or sequence: [start, end] per key (maps) or per item (sequences). */
+export type OffsetTable = Map<string, [number, number]> | Array<[number, number]>;
+
+export interface YamlProblem {
+  code: 'parse-error' | 'duplicate-key' | 'alias-limit' | 'nesting-limit';
+  message: string;
+  start: number;
+  end: number;
+  key?: string;
+}
+
+export interface YamlDocument {
+  /** 0-based index of the document in the stream. */
+  index: number;
+  data: unknown;
+  /** True when the document has no content (e.g. a stray `---`). */
+  empty: boolean;
+  /** The content is unusable (parse error, alias bomb): rules must not run on it. */
+  fatal: boolean;
+  problems: YamlProblem[];
+  helmSource?: string;
+  /** Offsets of the content node. */
+  start: number;
+  end: number;
+  offsets: WeakMap<object, OffsetTable>;
+}
+
+export interface YamlLimits {
+  /** Nodes materialised through aliases, per document. */
+  maxAliasNodes: number;
+  /** Nesting depth of collections. */
+  maxDepth: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasNodes: 100_000, maxDepth: 500 };
+
+const DROPPED_1_1_TAGS = (tags: Tags): Tags =>
+  tags.filter((t) => {
+    const tag = typeof t === 'string' ? t : (t as { tag?: string; format?: string });
+    if (typeof tag === 'string') return true;
+    return !(tag.tag === 'tag:yaml.org,2002:timestamp' || tag.format === 'TIME');
+  });
+
+const PARSE_OPTIONS = {
+  version: '1.1' as const,
+  uniqueKeys: false,
+  merge: true,
+  customTags: DROPPED_1_1_TAGS as unknown as (tags: Tags) => Array<TagId | Tags[number]>,
+  prettyErrors: false,
+  strict: false,
+};
+
+class Limit extends Error {
+  constructor(
+    readonly code: 'alias-limit' | 'nesting-limit',
+    message: string,
+    readonly start: number,
+  ) {
+    super(message);
+  }
+}
+
+const HELM_SOURCE = /^#\s*Source:\s*(\S+)/m;
+
+/** Parse every document of a YAML (or JSON) stream. Never throws on bad input. */
+export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDocument[] {
+  const out: YamlDocument[] = [];
+  const composer = new Composer(PARSE_OPTIONS as never);
+  let index = 0;
+  try {
+    let previousEnd = 0;
+    for (const doc of composer.compose(new Parser().parse(text), true, text.length)) {
+      const converted = convertDocument(doc as Document.Parsed, index++, limits, text, previousEnd);
+      previousEnd = Math.max(previousEnd, (doc.range as number[])[2] ?? converted.end);
+      out.push(converted);
+    }
+  } catch (err) {
+    // The composer recurses per nesting level; a pathological document can exhaust the stack.
+    const message = err instanceof RangeError ? 'document nesting is too deep to parse' : `cannot parse YAML: ${(err as Error).message}`;
+    const start = out.length ? out[out.length - 1]!.end : 0;
+    out.push({
+      index,
+      data: undefined,
+      empty: false,
+      fatal: true,
+      problems: [{ code: 'parse-error', message, start, end: start }],
+      start,
+      end: start,
+      offsets: new WeakMap(),
+    });
+  }
+  return out;
+}
+
+function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits, text: string, previousEnd: number): YamlDocument {
+  const contents = doc.contents as Node | null;
+  const range = (contents?.range ?? doc.range) as [number, number, number];
+  const result: YamlDocument = {
+    index,
+    data: undefined,
+    empty: contents === null || (isScalar(contents) && contents.value === null && !contents.source),
+    fatal: false,
+    problems: [],
+    start: range[0],
+    end: range[1],
+    offsets: new WeakMap(),
+  };
+  // Helm writes `# Source: <template>` between the `---` and the object; read it from the text
+  // before the content, where the parser may have attached it to the document or its first key.
+  const helm = HELM_SOURCE.exec(text.slice(previousEnd, range[0]));
+  if (helm) result.helmSource = helm[1];
+
+  if (doc.errors.length > 0) {
+    result.fatal = true;
+    for (const e of doc.errors) {
+      result.problems.push({ code: 'parse-error', message: cleanMessage(e.message), start: e.pos[0], end: e.pos[1] });
+    }
+    return result;
+  }
+  if (result.empty) return result;
+
+  const converter = new Converter(result, limits);
+  try {
+    result.data = converter.node(contents, 0);
+  } catch (err) {
+    if (!(err instanceof Limit)) throw err;
+    result.fatal = true;
+    result.data = undefined;
+    result.problems.push({ code: err.code, message: err.message, start: err.start, end: err.start });
+  }
+  return result;
+}
+
+function cleanMessage(message: string): string {
+  // yaml appends "at line N, column M" plus a code frame; positions are reported separately.
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+class Converter {
+  private readonly anchors = new Map<string, Node>();
+  private readonly converted = new Map<Node, unknown>();
+  private readonly sizes = new Map<Node, number>();
+  private aliasNodes = 0;
+
+  constructor(
+    private readonly doc: YamlDocument,
+    private readonly limits: YamlLimits,
+  ) {}
+
+  node(node: unknown, depth: number): unknown {
+    if (node === null || node === undefined) return null;
+    if (depth > this.limits.maxDepth) {
+      throw new Limit('nesting-limit', `nesting deeper than ${this.limits.maxDepth} levels`, rangeOf(node)[0]);
+    }
+    const n = node as Node & { anchor?: string };
+    if (isAlias(n)) return this.alias(n, depth);
+    if (n.anchor) this.anchors.set(n.anchor, n);
+    let value: unknown;
+    if (isScalar(n)) value = scalarValue(n.value);
+    else if (isMap(n)) value = this.map(n, depth);
+    else if (isSeq(n)) value = this.seq(n, depth);
+    else value = null;
+    if (n.anchor) this.converted.set(n, value);
+    return value;
+  }
+
+  private alias(alias: { source: string; range?: [number, number, number] | null }, depth: number): unknown {
+    const target = this.anchors.get(alias.source);
+    const start = alias.range?.[0] ?? 0;
+    if (!target) {
+      throw new Limit('alias-limit', `alias *${alias.source} refers to no anchor defined before it`, start);
+    }
+    this.aliasNodes += this.size(target);
+    if (this.aliasNodes > this.limits.maxAliasNodes) {
+      throw new Limit(
+        'alias-limit',
+        `aliases expand to more than ${this.limits.maxAliasNodes} nodes (a billion-laughs document?)`,
+        start,
+      );
+    }
+    // The anchored value is shared, not copied: rules only read it, and the budget above bounds
+    // how much any reader can traverse.
+    if (this.converted.has(target)) return this.converted.get(target);
+    return this.node(target, depth);
+  }
+
+  private size(node: Node): number {
+    const known = this.sizes.get(node);
+    if (known !== undefined) return known;
+    this.sizes.set(node, 1); // guards a self-referencing anchor
+    let total = 1;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          total += item.value ? this.size(item.value as Node) : 0;
+        } else if (item) total += this.size(item as Node);
+      }
+    } else if (isAlias(node)) {
+      const target = this.anchors.get(node.source);
+      total = target && target !== node ? this.size(target) : 1;
+    }
+    this.sizes.set(node, total);
+    return total;
+  }
+
+  private map(node: { items: unknown[] }, depth: number): Record<string, unknown> {
+    const obj: Record<string, unknown> = {};
+    const offsets = new Map<string, [number, number]>();
+    const merges: unknown[] = [];
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as Node | null;
+      if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+        merges.push(item.value);
+        continue;
+      }
+      const key = keyString(keyNode, this, depth);
+      const keyRange = rangeOf(keyNode);
+      const valueRange = item.value ? rangeOf(item.value) : keyRange;
+      const start = keyNode ? keyRange[0] : valueRange[0];
+      const end = item.value ? valueRange[1] : keyRange[1];
+      if (offsets.has(key)) {
+        this.doc.problems.push({
+          code: 'duplicate-key',
+          message: `duplicate key "${key}": Kubernetes keeps only one of the values`,
+          start: keyRange[0],
+          end: keyRange[1],
+          key,
+        });
+      }
+      obj[key] = this.node(item.value, depth + 1);
+      offsets.set(key, [start, end]);
+    }
+    // Explicit keys win over merged ones, whatever their order (YAML 1.1 merge spec).
+    for (const merge of merges) {
+      const sources = isSeq(merge) ? (merge.items as unknown[]) : [merge];
+      for (const source of sources) {
+        const value = this.node(source, depth + 1);
+        if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+        const table = this.doc.offsets.get(value as object) as Map<string, [number, number]> | undefined;
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          if (k in obj) continue;
+          obj[k] = v;
+          const r = table?.get(k);
+          if (r) offsets.set(k, r);
+        }
+      }
+    }
+    this.doc.offsets.set(obj, offsets);
+    return obj;
+  }
+
+  private seq(node: { items: unknown[] }, depth: number): unknown[] {
+    const arr: unknown[] = [];
+    const offsets: Array<[number, number]> = [];
+    for (const item of node.items) {
+      arr.push(this.node(item, depth + 1));
+      const r = rangeOf(item);
+      offsets.push([r[0], r[1]]);
+    }
+    this.doc.offsets.set(arr, offsets);
+    return arr;
+  }
+}
+
+function keyString(key: Node | null, conv: Converter, depth: number): string {
+  if (key === null) return 'null';
+  if (isScalar(key)) {
+    const v = scalarValue(key.value);
+    return v === null ? 'null' : String(v);
+  }
+  // A complex key (collection or alias): the API server's YAML→JSON conversion would reject it;
+  // keep a readable form so the rest of the object is still checked.
+  return JSON.stringify(conv.node(key, depth + 1));
+}
+
+function scalarValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (typeof value === 'object' && value !== null) return String(value);
+  return value;
+}
+
+function rangeOf(node: unknown): [number, number] {
+  const r = (node as { range?: [number, number, number] | null } | null)?.range;
+  return r ? [r[0], r[1]] : [0, 0];
+}

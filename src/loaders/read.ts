@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import { AigisError } from '../util/errors.js';
+import type { Input } from './discover.js';
+import type { LoadContext } from './index.js';
+
+/** The bytes of a file or of standard input, refusing anything above the size limit. */
+export async function readInput(input: Input, ctx: LoadContext): Promise<Buffer> {
+  if (input.path === '-') {
+    const bytes = await ctx.stdin();
+    if (bytes.length > ctx.limits.maxFileBytes) throw tooBig(input.path, ctx);
+    return bytes;
+  }
+  let size: number;
+  try {
+    size = (await fs.promises.stat(input.path)).size;
+  } catch (err) {
+    throw new AigisError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: input.path });
+  }
+  if (size > ctx.limits.maxFileBytes) throw tooBig(input.path, ctx);
+  try {
+    return await fs.promises.readFile(input.path);
+  } catch (err) {
+    throw new AigisError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: input.path });
+  }
+}
+
+function tooBig(file: string, ctx: LoadContext): AigisError {
+  return new AigisError(`file is larger than the ${ctx.limits.maxFileBytes} byte limit (raise it with --max-file-size)`, { file });
+}

@@ -1,0 +1,22 @@
+import type { Catalogue } from '../engine/rule.js';
+import type { ScanResult } from '../engine/scan.js';
+import type { Severity } from '../model/types.js';
+
+export interface ReportContext {
+  result: ScanResult;
+  catalogue: Catalogue;
+  failOn: Severity | 'none';
+  /** The run fails: a finding at or above failOn, or an input error. */
+  failed: boolean;
+  tool: { name: string; version: string; informationUri: string };
+  cwd: string;
+  /** ANSI colours (text reporter only). */
+  color: boolean;
+  /** What was scanned, for reporters that describe the run (`aigis scan examples/`). */
+  command: string;
+  /** Reporter-specific options from the command line (e.g. sarifRoot, chartDir). */
+  options: Record<string, unknown>;
+}
+
+/** Renders one report; returns the whole text (reports are small next to their input). */
+export type Reporter = (ctx: ReportContext) => string;

@@ -1,0 +1,72 @@
+// Message templates: `{{field.path}}` reads the subject, `{{value}}` is the offending value,
+// `{{value.name}}` a field of it, `{{key}}` the offending field's name, `{{missing}}` the missing
+// field of a `required` violation. Values of `sensitive` rules and known secrets are masked.
+
+import { parsePointer } from '../util/pointer.js';
+
+export interface MessageContext {
+  subject: Record<string, unknown>;
+  instancePath: string;
+  value: unknown;
+  missing?: string;
+  sensitive: boolean;
+  secrets?: ReadonlySet<string>;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+const MAX_VALUE = 120;
+
+/** `hf_abcdef…` → `hf_ab…`: enough to recognise which secret, never enough to use it. */
+export function maskSecret(value: string): string {
+  if (value.length <= 4) return '…';
+  const keep = Math.min(5, Math.floor(value.length / 4));
+  return `${value.slice(0, keep)}…`;
+}
+
+function lookup(root: unknown, dotted: string): unknown {
+  let cur = root;
+  for (const part of dotted.split('.')) {
+    if (cur === null || cur === undefined) return undefined;
+    if (Array.isArray(cur) && /^\d+$/.test(part)) cur = cur[Number(part)];
+    else if (typeof cur === 'object') cur = (cur as Record<string, unknown>)[part];
+    else return undefined;
+  }
+  return cur;
+}
+
+function show(value: unknown, ctx: MessageContext, secretish: boolean): string {
+  if (value === undefined) return '?';
+  let s: string;
+  if (typeof value === 'string') s = value;
+  else if (value === null) s = 'null';
+  else if (typeof value === 'object') {
+    const ref = (value as { ref?: unknown }).ref;
+    s = typeof ref === 'string' ? ref : JSON.stringify(value);
+  } else s = String(value);
+  if (secretish || (ctx.secrets && ctx.secrets.has(s))) return maskSecret(s);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
+}
+
+export function renderMessage(template: string, ctx: MessageContext): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    if (name === 'value') return show(ctx.value, ctx, ctx.sensitive);
+    if (name.startsWith('value.')) {
+      const field = name.slice('value.'.length);
+      // Fields named value/secret of a sensitive value stay masked; names and keys do not.
+      const v = lookup(ctx.value, field);
+      return show(v, ctx, ctx.sensitive && /(^|\.)value$/.test(field));
+    }
+    if (name === 'key') {
+      const segs = parsePointer(ctx.instancePath);
+      return segs.length ? segs[segs.length - 1]! : '?';
+    }
+    if (name === 'missing') return ctx.missing ?? '?';
+    if (name === 'path') return ctx.instancePath || '/';
+    return show(lookup(ctx.subject, name), ctx, false);
+  });
+}
+
+/** Placeholders of a template (for the meta-tests that check every one can resolve). */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
