@@ -8,7 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const dist = path.join(root, 'dist');
+// Build beside dist/ and swap at the end, so a run of the CLI never sees half a build.
+const finalDist = path.join(root, 'dist');
+const dist = path.join(root, `.dist-build-${process.pid}`);
 // ESM bundles of CommonJS dependencies need a real `require` for Node built-ins.
 const banner = { js: "import { createRequire as __aigisRequire } from 'node:module'; const require = __aigisRequire(import.meta.url);" };
 // Large or platform-heavy packages stay in node_modules; they load only in the commands that need them.
@@ -35,10 +37,15 @@ try {
 } catch (err) {
   // A broken rule file fails the build with the same one-line error a user would see.
   console.error(`build: ${typeof err.format === 'function' ? err.format() : err.message}`);
+  fs.rmSync(dist, { recursive: true, force: true });
   process.exit(1);
 }
 const source = path.join(genDir, 'catalogue.mjs');
 fs.writeFileSync(source, generated.code);
 await build({ ...common, entryPoints: [source], outfile: path.join(dist, 'catalogue.js'), minify: true, banner: undefined });
 fs.rmSync(genDir, { recursive: true, force: true });
+const old = `${finalDist}-old-${process.pid}`;
+if (fs.existsSync(finalDist)) fs.renameSync(finalDist, old);
+fs.renameSync(dist, finalDist);
+fs.rmSync(old, { recursive: true, force: true });
 console.log(`built dist/aigis.js and dist/catalogue.js (${generated.count} rules)`);
