@@ -319,7 +319,7 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
   const t = graph.tables;
   const c = inst.value;
   const tpl = pod.template;
-  const name = String(c.name ?? '');
+  const name = String(c.name ?? inst.defaultName ?? '');
   const key = `${pod.subject.key}#container:${name}`;
   const data: Obj = { ...c, name, containerType: inst.kind };
   const subject = new DocumentSubject('container', data, key, pod.workload.doc, inst.pointer, pod.workload.ref, name);

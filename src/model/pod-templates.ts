@@ -13,6 +13,8 @@ export interface ContainerInstance {
   pointer: string;
   value: Obj;
   kind: ContainerKind;
+  /** Name the controller gives a container written without one (KServe's kserve-container). */
+  defaultName?: string;
   /** For mapped containers: container field → document pointer. */
   origins?: Record<string, string>;
 }
@@ -155,7 +157,11 @@ function parts(root: Obj, tpl: WorkloadTemplate, pointer: string, node: Obj): Po
   const add = (patterns: string[] | undefined, kind: ContainerKind) => {
     for (const pattern of patterns ?? []) {
       for (const [rel, value] of expandPattern(node, `/${pattern}`)) {
-        if (isObj(value)) containers.push({ pointer: pointer + rel, value, kind });
+        if (!isObj(value)) continue;
+        const c: ContainerInstance = { pointer: pointer + rel, value, kind };
+        const defaultName = tpl.defaultNames?.[pattern];
+        if (defaultName) c.defaultName = defaultName;
+        containers.push(c);
       }
     }
   };

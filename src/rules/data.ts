@@ -17,6 +17,7 @@ export interface WorkloadTemplate {
   podDefaults?: string;
   containers?: string[];
   initContainers?: string[];
+  defaultNames?: Record<string, string>;
   labels?: string;
   annotations?: string;
   podLabels?: Record<string, string>;

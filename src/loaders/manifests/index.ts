@@ -87,7 +87,13 @@ export function loadManifestText(
 ): ManifestLoadResult {
   const lines = new LineIndex(text);
   const result: ManifestLoadResult = { documents: [], problems: [], skipped: 0, yamlDocuments: 0 };
-  for (const doc of parseYamlStream(text, limits)) {
+  const docs = parseYamlStream(text, limits);
+  if (docs.every((d) => d.empty && d.problems.length === 0)) {
+    // Nothing to check is not "no findings": say so, so that an emptied manifest cannot pass.
+    result.problems.push({ code: 'empty-file', message: 'file holds no YAML documents', file: source.path, position: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+    return result;
+  }
+  for (const doc of docs) {
     for (const p of doc.problems) {
       result.problems.push({
         code: p.code === 'duplicate-key' ? 'duplicate-key' : 'parse-error',
