@@ -32,6 +32,19 @@ export function generateCatalogue(): { code: string; count: number } {
       exportsMap[`r${i}_${field}`] = id;
       entry.push(`${field}: r${i}_${field}`);
     }
+    const grades = (f.meta.severities ?? []).map((g, j) => {
+      const parts = [`severity: ${JSON.stringify(g.severity)}`];
+      for (const part of ['subject', 'value'] as const) {
+        const schema = g[part];
+        if (schema === undefined) continue;
+        const id = `aigis:rule:${f.meta.id}:severities:${j}:${part}`;
+        ajv.addSchema(typeof schema === 'boolean' ? { $id: id, allOf: [schema] } : { ...schema, $id: id });
+        exportsMap[`r${i}_g${j}_${part}`] = id;
+        parts.push(`${part}: r${i}_g${j}_${part}`);
+      }
+      return `{ ${parts.join(', ')} }`;
+    });
+    if (grades.length) entry.push(`grades: [${grades.join(', ')}]`);
     validators.push(`${JSON.stringify(f.meta.id)}: { ${entry.join(', ')} }`);
   });
   const root = packageRoot();

@@ -61,13 +61,21 @@ export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, opt
     for (const rule of rules) {
       if (rule.whenFn && !rule.whenFn(subject.data)) continue;
       if (rule.expectFn(subject.data)) continue;
-      const severity = (options.ruleSettings?.get(rule.id) as Severity | undefined) ?? rule.severity;
+      const setting = options.ruleSettings?.get(rule.id) as Severity | undefined;
       for (const v of violations(rule.expectFn.errors ?? [])) {
-        findings.push(makeFinding(rule, severity, subject, v, options.secrets));
+        findings.push(makeFinding(rule, setting ?? grade(rule, subject, v), subject, v, options.secrets));
       }
     }
   }
   return supersede(findings, catalogue);
+}
+
+/** The rule's first `severities` entry that matches the subject and the offending value, else its severity. */
+function grade(rule: Rule, subject: Subject, v: Violation): Severity {
+  if (!rule.gradeFns) return rule.severity;
+  const value = getAt(subject.data, v.instancePath);
+  const g = rule.gradeFns.find((g) => (!g.subject || g.subject(subject.data)) && (!g.value || g.value(value)));
+  return g ? g.severity : rule.severity;
 }
 
 function makeFinding(rule: Rule, severity: Severity, subject: Subject, v: Violation, secrets?: ReadonlySet<string>): Finding {

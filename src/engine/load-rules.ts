@@ -9,7 +9,7 @@ import { AigisError } from '../util/errors.js';
 import { compileSchema, createAjv, describeErrors } from '../rules/ajv.js';
 import { loadDataDir, type DataTables } from '../rules/data.js';
 import { schemasDir } from '../rules/paths.js';
-import type { Catalogue, Rule, RuleMeta, ValidateFn } from './rule.js';
+import type { Catalogue, GradeFn, Rule, RuleMeta, ValidateFn } from './rule.js';
 
 export interface RuleFile {
   meta: RuleMeta;
@@ -74,13 +74,14 @@ function topLevelLines(doc: ReturnType<typeof parseDocument>, text: string): Rec
 export function compileRules(files: RuleFile[], builtin: boolean): Rule[] {
   const ajv = createAjv();
   return files.map((f) => {
-    const compile = (field: 'when' | 'expect'): ValidateFn => {
+    const compileAt = (schema: unknown, pointer: string, line: number | undefined): ValidateFn => {
       try {
-        return ajv.compile(f.meta[field] as object) as ValidateFn;
+        return ajv.compile(schema as object) as ValidateFn;
       } catch (err) {
-        throw new AigisError(`invalid ${field} schema: ${(err as Error).message}`, { file: f.file, pointer: `/${field}`, line: f.lines[field] });
+        throw new AigisError(`invalid ${pointer.slice(1)} schema: ${(err as Error).message}`, { file: f.file, pointer, line });
       }
     };
+    const compile = (field: 'when' | 'expect'): ValidateFn => compileAt(f.meta[field], `/${field}`, f.lines[field]);
     const rule: Rule = {
       ...f.meta,
       area: f.area,
@@ -89,6 +90,14 @@ export function compileRules(files: RuleFile[], builtin: boolean): Rule[] {
       expectFn: compile('expect'),
     };
     if (f.meta.when !== undefined) rule.whenFn = compile('when');
+    if (f.meta.severities) {
+      rule.gradeFns = f.meta.severities.map((g, i) => {
+        const out: GradeFn = { severity: g.severity };
+        if (g.subject !== undefined) out.subject = compileAt(g.subject, `/severities/${i}/subject`, f.lines.severities);
+        if (g.value !== undefined) out.value = compileAt(g.value, `/severities/${i}/value`, f.lines.severities);
+        return out;
+      });
+    }
     return rule;
   });
 }

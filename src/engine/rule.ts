@@ -6,6 +6,8 @@ export interface RuleMeta {
   title: string;
   description?: string;
   severity: Severity;
+  /** Conditional grades (first match wins), see rule.schema.json. */
+  severities?: Array<{ severity: Severity; subject?: object | boolean; value?: object | boolean }>;
   target: Target;
   when?: object | boolean;
   expect: object | boolean;
@@ -35,6 +37,14 @@ export interface Rule extends RuleMeta {
   builtin: boolean;
   whenFn?: ValidateFn;
   expectFn: ValidateFn;
+  /** Compiled `severities`, in order. */
+  gradeFns?: GradeFn[];
+}
+
+export interface GradeFn {
+  severity: Severity;
+  subject?: ValidateFn;
+  value?: ValidateFn;
 }
 
 export interface Catalogue {

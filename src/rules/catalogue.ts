@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assembleCatalogue, compileRules, loadRuleDirs, readRuleDir } from '../engine/load-rules.js';
-import type { Catalogue, Rule, RuleMeta, ValidateFn } from '../engine/rule.js';
+import type { Catalogue, GradeFn, Rule, RuleMeta, ValidateFn } from '../engine/rule.js';
 import { loadDataDir, mergeTable, type DataTables } from './data.js';
 import { builtinRulesDir, packageRoot } from './paths.js';
 
 /** Shape of the module scripts/build.mjs generates. */
 export interface PrecompiledCatalogue {
   rules: Array<RuleMeta & { area: string; file: string }>;
-  validators: Record<string, { when?: ValidateFn; expect: ValidateFn }>;
+  validators: Record<string, { when?: ValidateFn; expect: ValidateFn; grades?: GradeFn[] }>;
   tables: DataTables;
 }
 
@@ -38,13 +38,16 @@ async function loadBuiltin(fromSource: boolean): Promise<{ rules: Rule[]; tables
         const v = pre.validators[m.id]!;
         const r: Rule = { ...m, builtin: true, expectFn: v.expect };
         if (v.when) r.whenFn = v.when;
+        if (v.grades) r.gradeFns = v.grades;
         return r;
       }),
       tables: pre.tables,
     };
   } else {
     const dir = builtinRulesDir();
-    result = { rules: compileRules(readRuleDir(dir), true), tables: loadDataDir(dir) };
+    const root = packageRoot();
+    const rules = compileRules(readRuleDir(dir), true).map((r) => ({ ...r, file: path.relative(root, r.file).split(path.sep).join('/') }));
+    result = { rules, tables: loadDataDir(dir) };
   }
   if (!fromSource) builtin = result;
   return result;

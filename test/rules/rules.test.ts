@@ -76,7 +76,9 @@ describe.each(ruleDirs)('%s', (ruleId) => {
       const result = await scanPaths([input], [ruleId]);
       expect(result.errors.map((e) => e.format())).toEqual([]);
       expect(result.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.location.position?.line}:${f.location.position?.column} ${f.message}`)).toEqual([]);
-      // The case must have offered the rule something to check.
+      // The case must have offered the rule something to check (input problems excepted: a clean
+      // file has none, and that is the point of their passing cases).
+      if (rule.target === 'problem') return;
       const loaded = await loadInputs(discover([input]).inputs, {});
       const subjects = [...buildModel(loaded.documents, catalogue.tables).subjects, ...loaded.subjects, ...loaded.problems.map(problemSubject)];
       expect(subjects.some((s) => s.target === rule.target), `no ${rule.target} subject in ${path.basename(input)}`).toBe(true);
