@@ -360,7 +360,9 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
     annotationsPointer: tpl.annotationsPointer ?? '',
   });
   data.securityContext = sc.value;
-  subject.origin('/securityContext', isObj(c.securityContext) || !isObj(tpl.pod.securityContext) ? fieldPtr('securityContext') : `${tpl.podPointer}/securityContext`);
+  // A field missing from the effective context is reported at the container (its securityContext,
+  // or the container itself), never at the pod's: container-only fields cannot be set there.
+  subject.origin('/securityContext', fieldPtr('securityContext'));
   for (const [field, pointer] of Object.entries(sc.origins)) subject.origin(`/securityContext/${field}`, pointer);
   if (tpl.podOrigins['securityContext/runAsUser']) subject.origin('/securityContext/runAsUser', tpl.podOrigins['securityContext/runAsUser']);
   if (tpl.podOrigins['securityContext/runAsGroup']) subject.origin('/securityContext/runAsGroup', tpl.podOrigins['securityContext/runAsGroup']);

@@ -200,6 +200,8 @@ function mapped(tpl: WorkloadTemplate, pointer: string, node: Obj): PodTemplateI
     if (typeof repo === 'string') {
       value.image = tag !== undefined && tag !== null && tag !== '' ? `${repo}:${String(tag)}` : repo;
       origins['/image'] = `${pointer}/${tpl.image.repository}`;
+      // The parsed tag (container `image.tag`) is the object's own tag field, when it has one.
+      if (tpl.image.tag && tag !== undefined) origins['/image/tag'] = `${pointer}/${tpl.image.tag}`;
     }
   }
   if (Object.keys(value).length === 0) return undefined;
