@@ -8,7 +8,7 @@ import type { ScanResult } from '../engine/scan.js';
 import { SEVERITY_RANK, type Severity } from '../model/types.js';
 import { FORMATS, REPORTERS, formatForFile } from '../report/index.js';
 import type { ReportContext } from '../report/types.js';
-import { maskSecret } from '../rules/message.js';
+import { isSecretLike, maskSecret } from '../rules/message.js';
 import { UsageError } from '../util/errors.js';
 import type { CliIO } from './io.js';
 import { TOOL, toolVersion } from './version.js';
@@ -72,7 +72,7 @@ export function isFailing(result: ScanResult, failOn: Severity | 'none'): boolea
 export function maskSecrets(text: string, secrets: ReadonlySet<string>): string {
   let out = text;
   for (const s of secrets) {
-    if (s.length < 4) continue;
+    if (!isSecretLike(s)) continue;
     if (out.includes(s)) out = out.split(s).join(maskSecret(s));
     // JSON escapes some characters; mask the escaped spelling too.
     const escaped = JSON.stringify(s).slice(1, -1);

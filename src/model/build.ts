@@ -9,6 +9,7 @@ import { ENRICHERS } from './enrichers.js';
 import { parseImageRef } from './image-ref.js';
 import { extractPodTemplates, type ContainerInstance, type PodTemplateInstance } from './pod-templates.js';
 import { effectiveSecurityContext } from './security-context.js';
+import { isSecretLike } from '../rules/message.js';
 import { DocumentSubject } from './subject.js';
 import { apiGroup, modelTables, type ModelTables } from './tables.js';
 import type { LoadedDocument, ObjectRef, Subject } from './types.js';
@@ -344,7 +345,7 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
       if (literal) {
         const token = t.tokenValue(e.value as string);
         if (token) out.tokenKind = token;
-        if (token || out.secretName) graph.secrets.add(e.value as string);
+        if ((token || out.secretName) && isSecretLike(e.value as string)) graph.secrets.add(e.value as string);
       }
       return out;
     });

@@ -16,6 +16,19 @@ export interface MessageContext {
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 const MAX_VALUE = 120;
 
+/**
+ * Could this literal be a credential? Booleans, numbers, short words and variable references
+ * (`$(TOKEN)`, `${TOKEN}`) are not, and masking them everywhere would garble reports.
+ */
+export function isSecretLike(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 6) return false;
+  if (/^(true|false|yes|no|on|off|null|none|enabled|disabled)$/i.test(v)) return false;
+  if (/^[-+]?[0-9.]+$/.test(v)) return false;
+  if (/^(\$\([^)]*\)|\$\{[^}]*\}|\{\{.*\}\})$/.test(v)) return false;
+  return true;
+}
+
 /** `hf_abcdef…` → `hf_ab…`: enough to recognise which secret, never enough to use it. */
 export function maskSecret(value: string): string {
   if (value.length <= 4) return '…';

@@ -141,3 +141,55 @@ describe('aigis rules and explain', () => {
     expect(aigis(['scan', '--help']).stdout).toMatch(/^Usage: aigis scan/);
   });
 });
+
+describe('helm template output', () => {
+  it('keeps the template path on every finding', () => {
+    const rendered = `---
+# Source: ollama/templates/serviceaccount.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: release-ollama
+---
+# Source: ollama/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: release-ollama
+spec:
+  template:
+    spec:
+      containers:
+        - name: ollama
+          image: "ollama/ollama:0.6.5"
+          securityContext:
+            privileged: true
+        - name: sidecar
+          image: "busybox:1.36"
+          securityContext:
+            privileged: true
+---
+# Source: ollama/templates/tests/test-connection.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: release-ollama-test
+spec:
+  containers:
+    - name: wget
+      image: busybox
+      securityContext:
+        privileged: true
+`;
+    const r = aigis(['scan', '-', '-f', 'json', '--rule', 'privileged-container'], { input: rendered });
+    const found = JSON.parse(r.stdout).findings.map((f: { location: { line: number; helmSource: string } }) => `${f.location.line} ${f.location.helmSource}`);
+    expect(found).toEqual([
+      '20 ollama/templates/deployment.yaml',
+      '24 ollama/templates/deployment.yaml',
+      '36 ollama/templates/tests/test-connection.yaml',
+    ]);
+    const text = aigis(['scan', '-', '--rule', 'privileged-container'], { input: rendered }).stdout;
+    expect(text).toContain('  # template ollama/templates/deployment.yaml\n  20:13');
+    expect(text).toContain('  # template ollama/templates/tests/test-connection.yaml\n  36:9');
+  });
+});

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// bench/manifests: aigis scan of a generated manifest corpus beside a bare js-yaml parse of
+// the same files, in the same run, on the same machine (issue #8, target 2).
+//
+//   node bench/manifests.mjs [--objects N] [--runs R] [--seed S] [--no-split]
+//
+// 1. generates N objects (default 20,000, ~16 MB) under bench/out/manifests-N;
+// 2. R times (default 5), in alternating order: js-yaml loadAll over every file (the
+//    yardstick, its own process) and `node bin/aigis.js scan DIR -f json -o /dev/null`, each
+//    timed from spawn to exit, peak RSS from /usr/bin/time (or the child's own maxRSS);
+// 3. the same scan in process, phase by phase (read, parse, model, evaluate, report);
+// and prints medians, objects/second, the ratio and peak RSS as its last lines.
+// Needs a built CLI (npm run build).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { generateCorpus } from './lib/generate-manifests.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const { values } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '20000' },
+    'no-split': { type: 'boolean', default: false },
+  },
+});
+const objects = Number(values.objects);
+const runs = Number(values.runs);
+const out = path.join(root, 'bench', 'out');
+const corpus = path.join(out, `manifests-${objects}`);
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+if (!fs.existsSync(path.join(root, 'dist', 'aigis.js')) || !fs.existsSync(path.join(root, 'dist', 'catalogue.js'))) {
+  console.error('bench/manifests: build the CLI first (npm run build)');
+  process.exit(2);
+}
+
+/** Run `node args…` to completion: wall ms, peak RSS in bytes, stdout. */
+function run(args) {
+  const rssFile = path.join(os.tmpdir(), `aigis-bench-rss-${process.pid}`);
+  const [cmd, argv] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...args]] : [process.execPath, ['--import', path.join(root, 'bench/lib/max-rss.mjs'), ...args]];
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AIGIS_BENCH_RSS: rssFile } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wall = performance.now() - start;
+      if (code !== 0 && code !== 1) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`));
+      const raw = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop();
+      fs.rmSync(rssFile, { force: true });
+      // GNU time prints KiB; the --import hook prints bytes.
+      const rss = TIME ? Number(raw) * 1024 : Number(raw);
+      resolve({ wall, rss, stdout, code });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (b) => `${Math.round(b / 1048576)} MB`;
+const rate = (ms) => `${Math.round(objects / (ms / 1000)).toLocaleString('en-US')} objects/s`;
+
+const gen = generateCorpus(corpus, objects, Number(values.seed));
+console.log(`corpus: ${gen.objects} objects in ${gen.files.length} files, ${(gen.bytes / 1e6).toFixed(1)} MB (${path.relative(root, corpus)}, seed ${values.seed})`);
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`);
+
+// One scan to a real file, to check that every object was read and count the findings.
+const check = path.join(out, `manifests-${objects}.json`);
+await run(['bin/aigis.js', 'scan', path.relative(root, corpus), '-f', 'json', '-o', check]);
+const report = JSON.parse(fs.readFileSync(check, 'utf8'));
+console.log(`aigis: ${report.summary.objects} objects, ${report.summary.findings} findings, ${report.errors?.length ?? 0} errors, ${report.summary.skipped} skipped`);
+if (report.summary.objects !== objects) console.log(`WARNING: aigis read ${report.summary.objects} objects, expected ${objects}`);
+
+let split;
+if (!values['no-split']) {
+  split = path.join(out, 'pipeline.mjs');
+  await build({
+    entryPoints: [path.join(root, 'bench/lib/pipeline.ts')],
+    outfile: split,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax'],
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+    define: { 'process.env.AIGIS_BUNDLED': '"1"' },
+    logLevel: 'warning',
+  });
+}
+
+const yard = [];
+const aigis = [];
+const phases = [];
+const rel = path.relative(root, corpus);
+for (let i = 0; i < runs; i++) {
+  const order = i % 2 ? ['aigis', 'yard'] : ['yard', 'aigis'];
+  for (const which of order) {
+    if (which === 'yard') {
+      const r = await run(['bench/lib/jsyaml-parse.mjs', rel]);
+      yard.push({ ...r, ...JSON.parse(r.stdout) });
+    } else {
+      aigis.push(await run(['bin/aigis.js', 'scan', rel, '-f', 'json', '-o', '/dev/null']));
+    }
+  }
+  if (split) {
+    const r = await run([split, rel, '/dev/null']);
+    phases.push({ ...JSON.parse(r.stdout), rss: r.rss, wall: r.wall });
+  }
+  const y = yard[yard.length - 1];
+  const a = aigis[aigis.length - 1];
+  console.log(`run ${i + 1}/${runs}: js-yaml ${sec(y.wall)} (parse ${sec(y.parseMs)}), aigis ${sec(a.wall)}, ratio ${(a.wall / y.wall).toFixed(2)}×`);
+}
+
+const yWall = median(yard.map((r) => r.wall));
+const yParse = median(yard.map((r) => r.parseMs));
+const aWall = median(aigis.map((r) => r.wall));
+const aRss = Math.max(...aigis.map((r) => r.rss));
+const yRss = Math.max(...yard.map((r) => r.rss));
+if (phases.length) {
+  const names = Object.keys(phases[0].times);
+  const parts = names.map((n) => `${n} ${sec(median(phases.map((p) => p.times[n])))}`);
+  console.log(`aigis in process (medians): ${parts.join(', ')}; peak RSS ${mb(Math.max(...phases.map((p) => p.rss)))}`);
+}
+console.log(`js-yaml loadAll (yardstick): wall ${sec(yWall)} (parse alone ${sec(yParse)}), ${rate(yWall)}, peak RSS ${mb(yRss)}`);
+console.log(`aigis scan:                  wall ${sec(aWall)}, ${rate(aWall)}, peak RSS ${mb(aRss)}`);
+console.log(`ratio aigis / js-yaml (wall, median of ${runs}): ${(aWall / yWall).toFixed(2)}× (target ≤ 2.0×, aim ≤ 1.0×); peak RSS ${mb(aRss)} (target ≤ 1024 MB)`);
