@@ -15,6 +15,8 @@ export interface EvaluateOptions {
   secrets?: ReadonlySet<string>;
   /** Only these rules (tests, `aigis scan --rule`). */
   only?: ReadonlySet<string>;
+  /** Called for each subject a rule's `when` selects (JUnit records passes with it). */
+  onCheck?: (subject: Subject, rule: Rule) => void;
 }
 
 export interface Violation {
@@ -60,6 +62,7 @@ export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, opt
     if (!rules) continue;
     for (const rule of rules) {
       if (rule.whenFn && !rule.whenFn(subject.data)) continue;
+      options.onCheck?.(subject, rule);
       if (rule.expectFn(subject.data)) continue;
       const setting = options.ruleSettings?.get(rule.id) as Severity | undefined;
       for (const v of violations(rule.expectFn.errors ?? [])) {

@@ -14,7 +14,7 @@ export function problemSubject(p: Problem): Subject {
   return {
     target: 'problem',
     data: { code: p.code, message: p.message, file: p.file, ...(p.details ?? {}) },
-    key: `problem/${p.file}/${line}/${p.code}`,
+    key: `problem/${p.file}/${p.identity ?? line}/${p.code}`,
     locate: () => location,
   };
 }

@@ -7,7 +7,7 @@ export interface RuleMeta {
   description?: string;
   severity: Severity;
   /** Conditional grades (first match wins), see rule.schema.json. */
-  severities?: Array<{ severity: Severity; subject?: object | boolean; value?: object | boolean }>;
+  severities?: Array<{ severity: Severity; subject?: object | boolean; value?: object | boolean; description?: string }>;
   target: Target;
   when?: object | boolean;
   expect: object | boolean;

@@ -8,6 +8,8 @@ import type { Finding, LoadedDocument, Problem, Severity, Subject } from '../mod
 import { AigisError } from '../util/errors.js';
 import { evaluate } from './evaluate.js';
 import { problemSubject } from './problems.js';
+import { checkRecorder, type CheckLog } from './checks.js';
+import { applySuppressions, prepareSuppressions, type SuppressOptions } from './suppress.js';
 import type { Catalogue } from './rule.js';
 
 export interface ScanStats {
@@ -30,6 +32,8 @@ export interface ScanResult {
   skippedPaths: Array<{ path: string; reason: string }>;
   /** Raw secret values seen in the input: every output masks them. */
   secrets: Set<string>;
+  /** Rules each object was checked by (only with `recordChecks`). */
+  checks?: CheckLog;
 }
 
 export interface ScanOptions extends DiscoverOptions {
@@ -39,6 +43,10 @@ export interface ScanOptions extends DiscoverOptions {
   limits?: LoadLimits;
   loaderOptions?: Record<string, unknown>;
   stdin?: () => Promise<Buffer>;
+  /** Inline, config and baseline suppressions (src/engine/suppress.ts). */
+  suppress?: SuppressOptions;
+  /** Record which rules checked which object (JUnit passes). */
+  recordChecks?: boolean;
 }
 
 export interface Loaded {
@@ -57,12 +65,13 @@ async function readStdin(): Promise<Buffer> {
 }
 
 /** Read every input with its loader; an unreadable input is an error, not a crash. */
-export async function loadInputs(inputs: Input[], options: Pick<ScanOptions, 'limits' | 'loaderOptions' | 'stdin'>): Promise<Loaded> {
+export async function loadInputs(inputs: Input[], options: Pick<ScanOptions, 'limits' | 'loaderOptions' | 'stdin'> & { catalogue?: Catalogue }): Promise<Loaded> {
   let stdin: Promise<Buffer> | undefined;
   const ctx: LoadContext = {
     limits: options.limits ?? DEFAULT_LIMITS,
     stdin: () => (stdin ??= (options.stdin ?? readStdin)()),
     options: options.loaderOptions ?? {},
+    tables: options.catalogue?.tables,
   };
   const out: Loaded = {
     documents: [],
@@ -97,17 +106,23 @@ export async function loadInputs(inputs: Input[], options: Pick<ScanOptions, 'li
 }
 
 /** Evaluate already-loaded input (shared by scan, audit and the webhook). */
-export function evaluateLoaded(loaded: Loaded, options: Pick<ScanOptions, 'catalogue' | 'ruleSettings' | 'only'>): ScanResult {
+export function evaluateLoaded(loaded: Loaded, options: Pick<ScanOptions, 'catalogue' | 'ruleSettings' | 'only' | 'suppress' | 'recordChecks'>): ScanResult {
   const model = buildModel(loaded.documents, options.catalogue.tables);
   const secrets = new Set([...loaded.secrets, ...model.graph.secrets]);
-  const subjects = [...model.subjects, ...loaded.subjects, ...loaded.problems.map(problemSubject)];
-  const findings = evaluate(subjects, options.catalogue, { ruleSettings: options.ruleSettings, only: options.only, secrets });
+  const built = [...model.subjects, ...loaded.subjects];
+  const suppressions = prepareSuppressions(built, options.catalogue, loaded.problems, options.suppress);
+  const subjects = [...built, ...[...loaded.problems, ...suppressions.problems].map(problemSubject)];
+  const checks: CheckLog | undefined = options.recordChecks ? new Map() : undefined;
+  const onCheck = checks ? checkRecorder(checks) : undefined;
+  const evaluated = evaluate(subjects, options.catalogue, { ruleSettings: options.ruleSettings, only: options.only, secrets, onCheck });
+  const findings = applySuppressions(evaluated, suppressions, options.catalogue, options.suppress);
   return {
     findings,
     errors: loaded.errors,
     stats: { ...loaded.stats, objects: loaded.documents.length, subjects: subjects.length },
     skippedPaths: [],
     secrets,
+    ...(checks ? { checks } : {}),
   };
 }
 

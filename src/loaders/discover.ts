@@ -93,7 +93,7 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name)) continue;
         if (chart && (e.name === 'templates' || e.name === 'charts')) {
-          out.skipped.push({ path: display(abs, cwd), reason: 'Helm chart templates: render them with `helm template` and scan the output' });
+          out.skipped.push({ path: display(abs, cwd), reason: CHART_SOURCES });
           continue;
         }
         walk(abs, filter, root);
@@ -120,7 +120,11 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
     if (stat?.isDirectory()) {
       walk(abs);
     } else if (stat?.isFile()) {
-      add(abs, classify(abs, true)!, true);
+      const kind = classify(abs, true)!;
+      // Named one by one (pre-commit passes every changed file), chart templates are still
+      // templates: skip them as the directory walk does.
+      if (kind === 'manifest' && inChartSources(abs)) out.skipped.push({ path: display(abs, cwd), reason: CHART_SOURCES });
+      else add(abs, kind, true);
     } else if (isGlob(p)) {
       const base = globBase(p);
       const matcher = picomatch(p.slice(base.length).replace(/^\//, ''), { dot: false });
@@ -132,6 +136,19 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
     }
   }
   return out;
+}
+
+const CHART_SOURCES = 'Helm chart templates: render them with `helm template` and scan the output';
+
+/** Inside `templates/` or `charts/` of a folder holding Chart.yaml. */
+function inChartSources(file: string): boolean {
+  for (let dir = path.dirname(file); ; ) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    const base = path.basename(dir);
+    if ((base === 'templates' || base === 'charts') && isFile(path.join(parent, 'Chart.yaml'))) return true;
+    dir = parent;
+  }
 }
 
 function isFile(p: string): boolean {

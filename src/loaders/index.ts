@@ -2,6 +2,7 @@
 // manifest scan never loads the Dockerfile shell parser, the image tools or the cluster client.
 
 import type { LoadedDocument, Problem, Subject } from '../model/types.js';
+import type { DataTables } from '../rules/data.js';
 import type { Input, InputKind } from './discover.js';
 
 export interface LoadLimits {
@@ -17,6 +18,8 @@ export interface LoadContext {
   stdin(): Promise<Buffer>;
   /** Loader-specific options from the command line (e.g. `platform` for images). */
   options: Record<string, unknown>;
+  /** The catalogue's data tables (rules.d/data plus user additions); absent in bare loads. */
+  tables?: DataTables;
 }
 
 export interface LoadResult {
@@ -35,4 +38,6 @@ export type Loader = (input: Input, ctx: LoadContext) => Promise<LoadResult>;
 
 export const LOADERS: Partial<Record<InputKind, () => Promise<Loader>>> = {
   manifest: async () => (await import('./manifests/loader.js')).loadManifestInput,
+  dockerfile: async () => (await import('./dockerfile/loader.js')).loadDockerfileInput,
+  image: async () => (await import('./image/index.js')).loadImageInput,
 };

@@ -136,10 +136,12 @@ export function buildModel(documents: LoadedDocument[], tables: DataTables): Mod
     }
 
     const groupKind = `${apiGroup(ref.apiVersion!)}/${ref.kind}`;
+    // Their own records: the service/ingress subject must not replace the object subject
+    // (which would then be evaluated twice, and the `object` subject lost).
     if (groupKind === '/Service') {
-      graph.services.push(record);
+      graph.services.push({ ...record });
     } else if (INGRESS_KINDS.has(groupKind)) {
-      graph.ingresses.push(record);
+      graph.ingresses.push({ ...record });
     }
     const kind = t.kinds.get(groupKind);
     if (kind) addWorkload(graph, record, extractPodTemplates(obj, kind));

@@ -11,11 +11,17 @@ export interface ImageRef {
   name: string;
   tag?: string;
   digest?: string;
-  /** Holds a template or variable (`${IMAGE}`, `{{ .Values.image }}`, `$(REF)`): not resolvable here. */
+  /**
+   * Holds a template, a variable or a placeholder (`${IMAGE}`, `$IMAGE`, `{{ .Values.image }}`,
+   * `$(REF)`, `<image>`, `gcr.io/YOUR_PROJECT/app`): not resolvable here.
+   */
   templated?: boolean;
 }
 
-const TEMPLATE = /\$\{|\{\{|\$\(|<[A-Za-z_]/;
+// No valid reference contains `$`, `{{` or `<`.
+const TEMPLATE = /\$|\{\{|<[A-Za-z_]/;
+// Repository paths are lower case (distribution/reference); upper case marks a placeholder.
+const PLACEHOLDER_PATH = /[A-Z]/;
 
 export function parseImageRef(raw: string): ImageRef {
   const ref = raw.trim();
@@ -52,6 +58,6 @@ export function parseImageRef(raw: string): ImageRef {
   const out: ImageRef = { ref, registry, repository, name: repository.slice(repository.lastIndexOf('/') + 1) };
   if (tag !== undefined) out.tag = tag;
   if (digest !== undefined) out.digest = digest;
-  if (templated) out.templated = true;
+  if (templated || PLACEHOLDER_PATH.test(repository)) out.templated = true;
   return out;
 }

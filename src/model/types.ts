@@ -63,6 +63,10 @@ export interface Location {
   logical?: string;
   /** Free-form description shown beside related locations. */
   message?: string;
+  /** Image findings: digest of the layer that holds the file (`pointer` is its path in the image). */
+  layer?: string;
+  /** Image findings: which image of the archive (its reference, or a short digest). */
+  image?: string;
 }
 
 export const TARGETS = [
@@ -106,6 +110,8 @@ export interface InlineSuppression {
   until?: string;
   /** Only for this container (annotation `ignore.aigis.dev/<rule>.<container>`). */
   container?: string;
+  /** Only findings on these lines (1-based, inclusive): a Dockerfile comment covers the instruction below it. */
+  lines?: { start: number; end: number };
   location?: Location;
 }
 
@@ -121,7 +127,8 @@ export interface Finding {
   subjectKey: string;
   /** Stable across line moves and re-rendering; see src/engine/fingerprint.ts. */
   fingerprint: string;
-  suppression?: { kind: 'inSource' | 'external'; justification: string };
+  /** Set when a suppression applies: `inSource` for annotations and comments, `external` for config and baseline. */
+  suppression?: { kind: 'inSource' | 'external'; justification: string; source?: 'inline' | 'config' | 'baseline' };
 }
 
 /** A problem found while reading input: it becomes a `problem` subject that rules report. */
@@ -135,4 +142,6 @@ export interface Problem {
   logical?: string;
   /** Extra fields rules may match on (e.g. `key` for duplicate keys). */
   details?: Record<string, unknown>;
+  /** Stable identity (e.g. the object and field a suppression sits on): fingerprints use it instead of the line. */
+  identity?: string;
 }

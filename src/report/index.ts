@@ -5,6 +5,9 @@ import type { Reporter } from './types.js';
 export const REPORTERS: Record<string, () => Promise<Reporter>> = {
   text: async () => (await import('./text.js')).textReport,
   json: async () => (await import('./json.js')).jsonReport,
+  sarif: async () => (await import('./sarif.js')).sarifReport,
+  junit: async () => (await import('./junit.js')).junitReport,
+  github: async () => (await import('./github.js')).githubReport,
 };
 
 export const FORMATS = (): string[] => Object.keys(REPORTERS);

@@ -46,6 +46,7 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
   for (const r of sorted) {
     out.push(`### ${r.id}`, '', `**${r.title}** · severity **${r.severity}** · target \`${r.target}\` · area ${r.area}${r.enabled === false ? ' · off by default' : ''}`, '');
     if (r.description) out.push(r.description.trim(), '');
+    for (const g of r.severities ?? []) out.push(`Severity **${g.severity}** ${g.description ?? 'under a condition'}.`, '');
     out.push(`**Fix.** ${r.remediation.trim()}`, '');
     if (r.tags?.length) out.push(`Tags: ${r.tags.map((t) => `\`${t}\``).join(', ')}`, '');
     if (r.aliases?.length) out.push(`Also known as: ${r.aliases.map((a) => `\`${a}\``).join(', ')}`, '');

@@ -1,7 +1,9 @@
 // The rule harness: for every test/rules/<rule-id>/{fail,pass}/<case>.<ext>, a failing case must
 // give exactly the findings its hand-written <case>.expected.yaml lists (rule, line, column, and
 // where given, a message fragment and related locations); a passing case must give none while a
-// subject of the rule's target was there to check.
+// subject of the rule's target was there to check. A case may be a folder, scanned as a whole
+// (objects linked across its files); its expected entries then name their `file:` (relative to
+// the folder), as may related locations that lie in another file.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,10 +17,21 @@ import { scanPaths, testCatalogue } from '../helpers/scan.js';
 
 interface Expected {
   rule: string;
+  file?: string;
   line: number;
   column: number;
+  /** Image findings have no line: they name the path in the image or the config field instead. */
+  pointer?: string;
   message?: string;
-  related?: Array<{ file?: string; line: number; column: number }>;
+  related?: Array<{ file?: string; line: number; column: number; pointer?: string }>;
+}
+
+/** `file:line:column` of a location; the file (relative to a folder case) only when `withFile`. */
+function place(loc: { file?: string; pointer?: string; position?: { line: number; column: number } }, caseDir: string | undefined, withFile: boolean): string {
+  const at = !loc.position && loc.pointer !== undefined ? loc.pointer : `${loc.position?.line}:${loc.position?.column}`;
+  if (!withFile) return at;
+  const file = loc.file && caseDir ? path.relative(caseDir, loc.file) : loc.file;
+  return `${file}:${at}`;
 }
 
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -34,7 +47,7 @@ function cases(dir: string): string[] {
 }
 
 function expectedFile(input: string): string {
-  const base = path.basename(input).replace(/\.(ya?ml|json|Dockerfile|tar|tar\.gz|tgz)$/i, '');
+  const base = path.basename(input).replace(/\.(ya?ml|json|Dockerfile|tar|tar\.gz|tgz|oci)$/i, '');
   return path.join(path.dirname(input), `${base}.expected.yaml`);
 }
 
@@ -54,15 +67,19 @@ describe.each(ruleDirs)('%s', (ruleId) => {
       const result = await scanPaths([input], [ruleId]);
       expect(result.errors.map((e) => e.format())).toEqual([]);
       const got = result.findings.filter((f) => f.ruleId === ruleId);
-      expect(got.map((f) => `${f.ruleId}@${f.location.position?.line}:${f.location.position?.column}`).sort()).toEqual(
-        want.map((e) => `${e.rule}@${e.line}:${e.column}`).sort(),
-      );
+      const caseDir = fs.statSync(input).isDirectory() ? input : undefined;
+      if (caseDir) for (const w of want) expect(w.file, `${path.basename(file)}: entries of a folder case name their file`).toBeDefined();
+      const key = (rule: string, loc: { file?: string; pointer?: string; position?: { line: number; column: number } }) => `${rule}@${place(loc, caseDir, !!caseDir)}`;
+      const wantKey = (e: Expected) => `${e.rule}@${caseDir ? `${e.file}:` : ''}${e.pointer ?? `${e.line}:${e.column}`}`;
+      expect(got.map((f) => key(f.ruleId, f.location)).sort()).toEqual(want.map(wantKey).sort());
       for (const w of want) {
-        const f = got.find((g) => g.location.position?.line === w.line && g.location.position?.column === w.column)!;
+        const f = got.find((g) => key(g.ruleId, g.location) === wantKey(w))!;
         if (w.message) expect(f.message).toContain(w.message);
         if (w.related) {
-          expect((f.related ?? []).map((r) => `${r.position?.line}:${r.position?.column}`).sort()).toEqual(
-            w.related.map((r) => `${r.line}:${r.column}`).sort(),
+          const withFile = w.related.some((r) => r.file !== undefined);
+          const base = caseDir ?? path.dirname(input);
+          expect((f.related ?? []).map((r) => place(r, base, withFile)).sort()).toEqual(
+            w.related.map((r) => `${withFile ? `${r.file ?? path.basename(input)}:` : ''}${r.pointer ?? `${r.line}:${r.column}`}`).sort(),
           );
         }
       }

@@ -11,6 +11,7 @@ Print one rule: what it checks, why it matters, how to fix it and where to read 
 
 export function explainRule(r: Rule): string {
   const lines = [`${r.id} — ${r.title}`, '', `severity: ${r.severity}    target: ${r.target}    area: ${r.area}`];
+  for (const g of r.severities ?? []) lines.push(`severity ${g.severity} ${g.description ?? 'under a condition'}`);
   if (r.enabled === false) lines.push('off by default: enable it in .aigis.yaml (rules: {' + r.id + ': ' + r.severity + '})');
   if (r.tags?.length) lines.push(`tags: ${r.tags.join(', ')}`);
   if (r.aliases?.length) lines.push(`also known as: ${r.aliases.join(', ')}`);

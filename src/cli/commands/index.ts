@@ -4,6 +4,9 @@ import type { Command } from './types.js';
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan.js')).scanCommand,
+  audit: async () => (await import('./audit.js')).auditCommand,
+  webhook: async () => (await import('./webhook.js')).webhookCommand,
   rules: async () => (await import('./rules.js')).rulesCommand,
   explain: async () => (await import('./explain.js')).explainCommand,
+  init: async () => (await import('./init.js')).initCommand,
 };

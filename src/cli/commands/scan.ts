@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { scan } from '../../engine/scan.js';
 import type { InputKind } from '../../loaders/discover.js';
 import { DEFAULT_LIMITS } from '../../loaders/index.js';
-import { loadCatalogue } from '../../rules/catalogue.js';
 import { UsageError } from '../../util/errors.js';
 import type { CliIO } from '../io.js';
 import { exitCode, parseFailOn, printErrors, reportTargets, writeReports } from '../output.js';
+import { runScan } from '../run-scan.js';
 import type { Command } from './types.js';
 
 const USAGE = `Usage: aigis scan [options] PATH...
@@ -15,10 +14,20 @@ Dockerfiles and image tarballs. PATH is a file, a directory (searched recursivel
 in quotes, or - for standard input.
 
 Options:
-  -f, --format FORMAT     text (default) or json; repeat with --output to write several reports
+  -f, --format FORMAT     text (default), json, sarif, junit or github; repeat with --output
+                          to write several reports
   -o, --output FILE       write the report of the preceding --format to FILE
       --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: critical, high, medium,
                           low (default), info, or none (never fail on findings)
+      --config FILE       use FILE instead of the .aigis.yaml found above each PATH
+      --no-inline-suppressions
+                          ignore ignore.aigis.dev annotations and aigis-ignore comments
+      --baseline FILE     report only findings whose fingerprint is not in FILE
+      --write-baseline FILE
+                          record the current findings in FILE (they count as baselined)
+      --sarif-root DIR    SARIF paths are relative to DIR (default: the git work tree, else .)
+      --chart-dir DIR     Helm chart that rendered the input: SARIF points at its templates;
+                          repeatable
       --rules DIR         add the rules (and data tables) in DIR; repeatable
       --rule ID           run only this rule; repeatable
       --exclude GLOB      leave out paths matching GLOB (relative to the working directory); repeatable
@@ -45,6 +54,12 @@ export const scanCommand: Command = {
         exclude: { type: 'string', multiple: true },
         'stdin-type': { type: 'string' },
         'max-file-size': { type: 'string' },
+        config: { type: 'string' },
+        'no-inline-suppressions': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
+        'sarif-root': { type: 'string' },
+        'chart-dir': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -54,7 +69,7 @@ export const scanCommand: Command = {
     }
     if (positionals.length === 0) throw new UsageError('scan needs at least one PATH (a file, a directory, a glob, or - for stdin)');
     const targets = reportTargets(tokens ?? []);
-    const failOn = parseFailOn(values['fail-on']);
+    const failOnFlag = values['fail-on'] === undefined ? undefined : parseFailOn(values['fail-on']);
     const stdinKind = values['stdin-type'] as InputKind | undefined;
     if (stdinKind && !['manifest', 'dockerfile', 'image'].includes(stdinKind)) {
       throw new UsageError(`--stdin-type must be manifest, dockerfile or image (got "${stdinKind}")`);
@@ -62,21 +77,25 @@ export const scanCommand: Command = {
     const maxFileBytes = values['max-file-size'] === undefined ? DEFAULT_LIMITS.maxFileBytes : Number(values['max-file-size']);
     if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
 
-    const catalogue = await loadCatalogue({ ruleDirs: values.rules });
-    const only = values.rule?.length ? new Set(values.rule) : undefined;
-    for (const id of only ?? []) if (!catalogue.byId.has(id)) throw new UsageError(`unknown rule "${id}" (see aigis rules)`);
-
-    const result = await scan(positionals, {
-      catalogue,
-      only,
+    const { result, catalogue, failOn, ruleSettings } = await runScan({
+      paths: positionals,
       cwd: io.cwd,
-      stdinKind,
+      config: values.config,
+      ruleDirs: values.rules,
+      only: values.rule,
       exclude: values.exclude,
+      failOn: failOnFlag,
+      inline: !values['no-inline-suppressions'],
+      baseline: values.baseline,
+      writeBaseline: values['write-baseline'],
+      stdinKind,
       limits: { ...DEFAULT_LIMITS, maxFileBytes },
       stdin: io.stdin,
+      recordChecks: targets.some((t) => t.format === 'junit'),
     });
     printErrors(result, io);
-    await writeReports({ result, catalogue, failOn, targets, io, command: `aigis scan ${positionals.join(' ')}` });
+    const reporterOptions = { sarifRoot: values['sarif-root'], chartDirs: values['chart-dir'], ruleSettings, only: values.rule };
+    await writeReports({ result, catalogue, failOn, targets, io, command: `aigis scan ${positionals.join(' ')}`, reporterOptions });
     return exitCode(result, failOn);
   },
 };

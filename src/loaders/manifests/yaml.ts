@@ -5,9 +5,13 @@
 // timestamps and sexagesimal numbers stay strings, as they do once the API server converts YAML to
 // JSON. A duplicate key keeps the last value (what a non-strict decode keeps) and is reported.
 // Aliases are expanded within a budget so that a billion-laughs document is an error, not an OOM.
+//
+// Most documents are read by fast-yaml.ts, which gives the same result as the library path below
+// several times faster and hands back, one document at a time, whatever it is not sure about.
 
 import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
-import type { TagId, Tags } from 'yaml';
+import { fastParseStream } from './fast-yaml.js';
+import { PARSE_OPTIONS, scalarValue } from './yaml-scalars.js';
 
 /** Offsets of the fields of one map or sequence: [start, end] per key (maps) or per item (sequences). */
 export type OffsetTable = Map<string, [number, number]> | Array<[number, number]>;
@@ -45,22 +49,6 @@ export interface YamlLimits {
 
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasNodes: 100_000, maxDepth: 500 };
 
-const DROPPED_1_1_TAGS = (tags: Tags): Tags =>
-  tags.filter((t) => {
-    const tag = typeof t === 'string' ? t : (t as { tag?: string; format?: string });
-    if (typeof tag === 'string') return true;
-    return !(tag.tag === 'tag:yaml.org,2002:timestamp' || tag.format === 'TIME');
-  });
-
-const PARSE_OPTIONS = {
-  version: '1.1' as const,
-  uniqueKeys: false,
-  merge: true,
-  customTags: DROPPED_1_1_TAGS as unknown as (tags: Tags) => Array<TagId | Tags[number]>,
-  prettyErrors: false,
-  strict: false,
-};
-
 class Limit extends Error {
   constructor(
     readonly code: 'alias-limit' | 'nesting-limit',
@@ -73,15 +61,65 @@ class Limit extends Error {
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S+)/m;
 
+/** How a stream was read (bench and differential tests). */
+export interface YamlParseStats {
+  /** Documents read by the fast path. */
+  fastDocuments: number;
+  /** Documents the fast path handed to the library, one at a time. */
+  fallbackDocuments: number;
+  /** Streams read by the library as a whole. */
+  fallbackStreams: number;
+}
+
 /** Parse every document of a YAML (or JSON) stream. Never throws on bad input. */
-export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDocument[] {
+export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, stats?: YamlParseStats): YamlDocument[] {
+  const segments = fastParseStream(text, limits.maxDepth);
+  if (!segments || segments.length === 0) return wholeStream(text, limits, stats);
+  const out: YamlDocument[] = [];
+  let previousEnd = 0;
+  for (const segment of segments) {
+    if ('doc' in segment) {
+      const helm = HELM_SOURCE.exec(text.slice(previousEnd, segment.doc.start));
+      if (helm) segment.doc.helmSource = helm[1];
+      previousEnd = Math.max(previousEnd, segment.range2);
+      out.push(segment.doc);
+      if (stats) stats.fastDocuments++;
+      continue;
+    }
+    // One document for the library: parsed alone from its `---` line, positions shifted back.
+    const slice = text.slice(segment.from, segment.to);
+    let docs: Document.Parsed[];
+    let converted: YamlDocument;
+    try {
+      docs = [...new Composer(PARSE_OPTIONS as never).compose(new Parser().parse(slice), true, slice.length)] as Document.Parsed[];
+      if (docs.length !== 1) return wholeStream(text, limits, stats);
+      converted = convertDocument(docs[0]!, segment.index, limits, text, previousEnd, segment.from);
+    } catch {
+      // Whatever goes wrong (a stack overflow on deep nesting) is reported as the library
+      // path reports it for the whole stream.
+      return wholeStream(text, limits, stats);
+    }
+    previousEnd = Math.max(previousEnd, segment.from + ((docs[0]!.range as number[])[2] ?? converted.end - segment.from));
+    out.push(converted);
+    if (stats) stats.fallbackDocuments++;
+  }
+  return out;
+}
+
+function wholeStream(text: string, limits: YamlLimits, stats: YamlParseStats | undefined): YamlDocument[] {
+  if (stats) stats.fallbackStreams++;
+  return parseYamlStreamWithLibrary(text, limits);
+}
+
+/** The reference path: every document of the stream through the `yaml` library. */
+export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDocument[] {
   const out: YamlDocument[] = [];
   const composer = new Composer(PARSE_OPTIONS as never);
   let index = 0;
   try {
     let previousEnd = 0;
     for (const doc of composer.compose(new Parser().parse(text), true, text.length)) {
-      const converted = convertDocument(doc as Document.Parsed, index++, limits, text, previousEnd);
+      const converted = convertDocument(doc as Document.Parsed, index++, limits, text, previousEnd, 0);
       previousEnd = Math.max(previousEnd, (doc.range as number[])[2] ?? converted.end);
       out.push(converted);
     }
@@ -103,7 +141,8 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
   return out;
 }
 
-function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits, text: string, previousEnd: number): YamlDocument {
+/** A library document as a YamlDocument; `base` is where the parsed text starts in `text`. */
+function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits, text: string, previousEnd: number, base: number): YamlDocument {
   const contents = doc.contents as Node | null;
   const range = (contents?.range ?? doc.range) as [number, number, number];
   const result: YamlDocument = {
@@ -112,25 +151,25 @@ function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits
     empty: contents === null || (isScalar(contents) && contents.value === null && !contents.source),
     fatal: false,
     problems: [],
-    start: range[0],
-    end: range[1],
+    start: range[0] + base,
+    end: range[1] + base,
     offsets: new WeakMap(),
   };
   // Helm writes `# Source: <template>` between the `---` and the object; read it from the text
   // before the content, where the parser may have attached it to the document or its first key.
-  const helm = HELM_SOURCE.exec(text.slice(previousEnd, range[0]));
+  const helm = HELM_SOURCE.exec(text.slice(previousEnd, result.start));
   if (helm) result.helmSource = helm[1];
 
   if (doc.errors.length > 0) {
     result.fatal = true;
     for (const e of doc.errors) {
-      result.problems.push({ code: 'parse-error', message: cleanMessage(e.message), start: e.pos[0], end: e.pos[1] });
+      result.problems.push({ code: 'parse-error', message: cleanMessage(e.message), start: e.pos[0] + base, end: e.pos[1] + base });
     }
     return result;
   }
   if (result.empty) return result;
 
-  const converter = new Converter(result, limits);
+  const converter = new Converter(result, limits, base);
   try {
     result.data = converter.node(contents, 0);
   } catch (err) {
@@ -156,12 +195,18 @@ class Converter {
   constructor(
     private readonly doc: YamlDocument,
     private readonly limits: YamlLimits,
+    private readonly base: number,
   ) {}
+
+  private rangeOf(node: unknown): [number, number] {
+    const r = (node as { range?: [number, number, number] | null } | null)?.range;
+    return r ? [r[0] + this.base, r[1] + this.base] : [0, 0];
+  }
 
   node(node: unknown, depth: number): unknown {
     if (node === null || node === undefined) return null;
     if (depth > this.limits.maxDepth) {
-      throw new Limit('nesting-limit', `nesting deeper than ${this.limits.maxDepth} levels`, rangeOf(node)[0]);
+      throw new Limit('nesting-limit', `nesting deeper than ${this.limits.maxDepth} levels`, this.rangeOf(node)[0]);
     }
     const n = node as Node & { anchor?: string };
     if (isAlias(n)) return this.alias(n, depth);
@@ -177,7 +222,7 @@ class Converter {
 
   private alias(alias: { source: string; range?: [number, number, number] | null }, depth: number): unknown {
     const target = this.anchors.get(alias.source);
-    const start = alias.range?.[0] ?? 0;
+    const start = alias.range ? alias.range[0] + this.base : 0;
     if (!target) {
       throw new Limit('alias-limit', `alias *${alias.source} refers to no anchor defined before it`, start);
     }
@@ -226,8 +271,8 @@ class Converter {
         continue;
       }
       const key = keyString(keyNode, this, depth);
-      const keyRange = rangeOf(keyNode);
-      const valueRange = item.value ? rangeOf(item.value) : keyRange;
+      const keyRange = this.rangeOf(keyNode);
+      const valueRange = item.value ? this.rangeOf(item.value) : keyRange;
       const start = keyNode ? keyRange[0] : valueRange[0];
       const end = item.value ? valueRange[1] : keyRange[1];
       if (offsets.has(key)) {
@@ -266,7 +311,7 @@ class Converter {
     const offsets: Array<[number, number]> = [];
     for (const item of node.items) {
       arr.push(this.node(item, depth + 1));
-      const r = rangeOf(item);
+      const r = this.rangeOf(item);
       offsets.push([r[0], r[1]]);
     }
     this.doc.offsets.set(arr, offsets);
@@ -283,17 +328,4 @@ function keyString(key: Node | null, conv: Converter, depth: number): string {
   // A complex key (collection or alias): the API server's YAML→JSON conversion would reject it;
   // keep a readable form so the rest of the object is still checked.
   return JSON.stringify(conv.node(key, depth + 1));
-}
-
-function scalarValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (typeof value === 'object' && value !== null) return String(value);
-  return value;
-}
-
-function rangeOf(node: unknown): [number, number] {
-  const r = (node as { range?: [number, number, number] | null } | null)?.range;
-  return r ? [r[0], r[1]] : [0, 0];
 }

@@ -94,6 +94,9 @@ describe('image references', () => {
     ['ghcr.io/a/b:v1@sha256:abc', { tag: 'v1', digest: 'sha256:abc' }],
     ['${IMAGE}', { templated: true }],
     ['{{ .Values.image }}', { templated: true }],
+    ['$VLLM_IMAGE', { templated: true }],
+    ['us-docker.pkg.dev/PROJECT_ID/llm/vllm:latest', { registry: 'us-docker.pkg.dev', tag: 'latest', templated: true }],
+    ['IMAGE_PLACEHOLDER', { templated: true }],
   ])('%s', (ref, want) => {
     expect(parseImageRef(ref)).toMatchObject(want);
   });

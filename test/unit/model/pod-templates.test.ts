@@ -66,7 +66,8 @@ describe('pod templates', () => {
     const docs = loadManifestText(yaml, { kind: 'file', path: 'x.yaml' }).documents;
     const c = buildModel(docs, (await testCatalogue()).tables).subjects.find((s) => s.target === 'container')!;
     expect(c.data.image).toMatchObject({ registry: 'nvcr.io', repository: 'nim/meta/llama3-8b-instruct', tag: '1.0.3' });
-    expect(c.locate('/image/tag').position).toMatchObject({ line: 6, column: 5 });
+    // The tag is located at its own field (line 7, `tag:`), not at the repository.
+    expect(c.locate('/image/tag').position).toMatchObject({ line: 7, column: 5 });
     expect(c.locate('/env/0/value').position).toMatchObject({ line: 9, column: 15 });
   });
 });

@@ -1,0 +1,14 @@
+import { createAjv } from '../src/rules/ajv.js';
+import { parse } from 'yaml';
+import fs from 'node:fs';
+import { loadDockerfileText } from '../src/loaders/dockerfile/index.js';
+import { loadDataDir } from '../src/rules/data.js';
+const rule = parse(fs.readFileSync('rules.d/dockerfile/dockerfile-curl-pipe-shell.yaml', 'utf8'));
+const v = createAjv().compile(rule.expect);
+const r = await loadDockerfileText(fs.readFileSync(process.argv[2]!, 'utf8'), { kind: 'file', path: 'x' }, loadDataDir('rules.d'));
+const st = r.subjects[1]!.data as any;
+console.log(v(st), JSON.stringify(v.errors?.map(e => [e.instancePath, e.schemaPath])));
+const py = st.commands[12];
+console.log(JSON.stringify(py));
+console.log(v({ commands: [py] }), JSON.stringify(v.errors?.map(e => [e.instancePath, e.schemaPath])));
+console.log(v({ commands: [JSON.parse(JSON.stringify(py))] }), JSON.stringify(v.errors?.map(e => [e.instancePath, e.schemaPath])));

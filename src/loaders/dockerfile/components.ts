@@ -1,0 +1,197 @@
+// Which AI server a stage builds, from rules.d/data/components.yaml (the same fingerprints the
+// container model uses): matched on the base image, then the ENTRYPOINT/CMD command line, then
+// marker variables, else inherited from the stage it is built FROM. For the matched component:
+// its ports that the stage EXPOSEs, the settings that make it listen on every interface, and
+// whether an authentication switch (flag or env) is set.
+
+import type { ComponentRow, SwitchRow } from '../../model/components.js';
+import { tableRows, type DataTables } from '../../rules/data.js';
+
+export interface ListenSetting {
+  via: 'env' | 'flag';
+  name: string;
+  value: string;
+  /** Path of the stage field the setting was read from (for its location). */
+  path: string;
+}
+
+export interface StageComponent {
+  id: string;
+  name: string;
+  class: string;
+  matchedBy: 'image' | 'command' | 'env' | 'stage';
+  /** EXPOSEd ports of the component (metrics ports left out). */
+  exposed: Array<{ port: number; role: string }>;
+  /** Settings that bind every interface. */
+  listen: ListenSetting[];
+  auth: { enabled: boolean; by: string[]; disabledBy: string[] };
+}
+
+export interface ComponentInput {
+  imageKey: string | null;
+  /** ENTRYPOINT + CMD, as argv, with the stage path of each word's instruction. */
+  argv: Array<{ word: string; path: string }>;
+  env: Map<string, { value: string; path: string }>;
+  expose: Array<{ port: number; endPort: number }>;
+  inherited: { id: string } | null;
+}
+
+interface Switch {
+  row: SwitchRow;
+  effect: 'enable' | 'disable';
+  names: string[];
+  value?: RegExp;
+  config?: RegExp;
+  argv?: RegExp;
+}
+
+interface Compiled {
+  row: ComponentRow;
+  images: RegExp[];
+  commands: RegExp[];
+  switches: Switch[];
+}
+
+const cache = new WeakMap<DataTables, Compiled[]>();
+const names = (n: string | string[] | undefined): string[] => (n === undefined ? [] : Array.isArray(n) ? n : [n]);
+
+/** The component table compiled once per table set (only the parts a Dockerfile can show). */
+function componentTable(tables: DataTables): Compiled[] {
+  const known = cache.get(tables);
+  if (known) return known;
+  const out = tableRows<ComponentRow>(tables, 'components', 'components').map((row) => ({
+    row,
+    images: (row.images ?? []).map((p) => new RegExp(p, 'i')),
+    commands: (row.commands ?? []).map((p) => new RegExp(p)),
+    switches: (['enable', 'disable'] as const).flatMap((effect) =>
+      (row.auth?.[effect] ?? []).map((sw) => ({
+        row: sw,
+        effect,
+        names: [...names(sw.flag), ...names(sw.env)],
+        value: sw.value !== undefined ? new RegExp(sw.value, 'i') : undefined,
+        config: sw.config !== undefined ? new RegExp(sw.config, 'im') : undefined,
+        argv: sw.argv !== undefined ? new RegExp(sw.argv) : undefined,
+      })),
+    ),
+  }));
+  cache.set(tables, out);
+  return out;
+}
+
+/** Loopback addresses (and an empty value, which servers treat as their default). */
+export function isLoopback(value: string): boolean {
+  let host = value.trim().replace(/^[a-z]+:\/\//i, '');
+  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') > 0 ? host.indexOf(']') : undefined);
+  else if ((host.match(/:/g) ?? []).length === 1) host = host.slice(0, host.indexOf(':'));
+  host = host.replace(/\/.*$/, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function flagsOf(argv: Array<{ word: string; path: string }>): Map<string, { value: string | true; path: string }> {
+  const out = new Map<string, { value: string | true; path: string }>();
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i]!.word;
+    if (!/^--?[A-Za-z]/.test(t)) continue;
+    const eq = t.indexOf('=');
+    if (eq > 0) {
+      out.set(t.slice(0, eq), { value: t.slice(eq + 1), path: argv[i]!.path });
+      continue;
+    }
+    const next = argv[i + 1]?.word;
+    if (next !== undefined && !next.startsWith('-')) {
+      out.set(t, { value: next, path: argv[i]!.path });
+      i++;
+    } else out.set(t, { value: true, path: argv[i]!.path });
+  }
+  return out;
+}
+
+export function stageComponent(tables: DataTables, input: ComponentInput): StageComponent | null {
+  const table = componentTable(tables);
+  if (!table.length) return null;
+  const joined = input.argv.map((a) => a.word).join(' ');
+  let matchedBy: StageComponent['matchedBy'] | undefined;
+  let row = input.imageKey ? table.find((t) => t.images.some((re) => re.test(input.imageKey!))) : undefined;
+  if (row) matchedBy = 'image';
+  if (!row && joined) {
+    row = table.find((t) => t.commands.some((re) => re.test(joined)));
+    if (row) matchedBy = 'command';
+  }
+  if (!row) {
+    row = table.find((t) => (t.row.env ?? []).some((n) => input.env.has(n)));
+    if (row) matchedBy = 'env';
+  }
+  if (!row && input.inherited) {
+    row = table.find((t) => t.row.id === input.inherited!.id);
+    if (row) matchedBy = 'stage';
+  }
+  if (!row || !matchedBy) return null;
+  const r = row.row;
+
+  const exposed: StageComponent['exposed'] = [];
+  for (const p of r.ports ?? []) {
+    if (p.role === 'metrics') continue;
+    if (input.expose.some((e) => p.port >= e.port && p.port <= e.endPort)) exposed.push({ port: p.port, role: p.role });
+  }
+
+  const flags = flagsOf(input.argv);
+  const listen: ListenSetting[] = [];
+  for (const name of r.listen?.flags ?? []) {
+    const f = flags.get(name);
+    if (!f) continue;
+    // A bare --listen (ComfyUI) means every interface.
+    if (f.value === true || !isLoopback(f.value)) listen.push({ via: 'flag', name, value: f.value === true ? '' : f.value, path: f.path });
+  }
+  for (const name of r.listen?.env ?? []) {
+    const e = input.env.get(name);
+    if (e && e.value !== '' && !isLoopback(e.value)) listen.push({ via: 'env', name, value: e.value, path: e.path });
+  }
+
+  const by: string[] = [];
+  const disabledBy: string[] = [];
+  let winner: 'enable' | 'disable' | undefined;
+  for (const s of row.switches) {
+    if (s.argv) {
+      if (!s.argv.test(joined)) continue;
+      (s.effect === 'enable' ? by : disabledBy).push(s.row.argv!);
+      if (s.row.wins) winner ??= s.effect;
+      continue;
+    }
+    if (s.row.flag === undefined && s.row.env === undefined) continue;
+    for (const name of s.names) {
+      let value: string | undefined;
+      if (s.row.flag !== undefined) {
+        const f = flags.get(name);
+        if (f) value = f.value === true ? 'true' : f.value;
+      } else {
+        value = input.env.get(name)?.value;
+      }
+      if (value === undefined) continue;
+      if (s.value ? !s.value.test(value) : value === '') continue;
+      (s.effect === 'enable' ? by : disabledBy).push(name);
+      if (s.row.wins) winner ??= s.effect;
+    }
+  }
+  const enabled = winner ? winner === 'enable' : by.length ? true : disabledBy.length ? false : (r.auth?.default ?? false);
+  return { id: r.id, name: r.name, class: r.class, matchedBy, exposed, listen, auth: { enabled, by, disabledBy } };
+}
+
+/** Disable switches of notebook components: flags (value pattern) and config-file patterns. */
+export function notebookDisableSwitches(tables: DataTables): { flags: Array<{ name: string; value?: RegExp }>; env: Array<{ name: string; value?: RegExp }>; config: RegExp[]; argv: RegExp[] } {
+  const out = { flags: [] as Array<{ name: string; value?: RegExp }>, env: [] as Array<{ name: string; value?: RegExp }>, config: [] as RegExp[], argv: [] as RegExp[] };
+  const seen = new Set<string>();
+  for (const t of componentTable(tables)) {
+    if (t.row.class !== 'notebook') continue;
+    for (const s of t.switches) {
+      if (s.effect !== 'disable') continue;
+      const key = JSON.stringify(s.row);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (s.config) out.config.push(s.config);
+      else if (s.argv) out.argv.push(s.argv);
+      else if (s.row.flag !== undefined) for (const name of s.names) out.flags.push({ name, value: s.value });
+      else if (s.row.env !== undefined) for (const name of s.names) out.env.push({ name, value: s.value });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,437 @@
+// Shell scripts of RUN, CMD and ENTRYPOINT (shell form) → simple commands, with the mvdan/sh parser
+// (the `mvdan-sh` package: the Go parser compiled to JavaScript, Bash dialect, so POSIX sh scripts
+// and bash-isms both parse). It is imported only when a Dockerfile is scanned.
+//
+// The package wraps every AST node for JavaScript on each field access, which costs tens of
+// microseconds per access; we read the underlying GopherJS values instead (`__internal_object__`:
+// slices are {$array, $offset, $length}, nil pointers are field-less objects, strings are UTF-8
+// bytes stored one per UTF-16 unit, positions are byte offsets).
+
+import type { Lookup } from './text.js';
+
+// GopherJS values are untyped; `any` is confined to this module.
+type Go = any;
+
+export interface ShellCommand {
+  argv: string[];
+  assigns: Record<string, string>;
+  redirects: Array<{ op: string; target: string }>;
+  heredoc: string | null;
+  /** Character range in the script. */
+  start: number;
+  end: number;
+  pipeFrom: number | null;
+  pipeTo: number | null;
+  substituted: boolean;
+  /** Indices of commands substituted into this one's words. */
+  substitutions: number[];
+}
+
+export interface ShellResult {
+  commands: ShellCommand[];
+  ok: boolean;
+  error?: { message: string; index: number };
+}
+
+interface MvdanSh {
+  syntax: { NewParser(...opts: unknown[]): { Parse(src: string, name: string): Go }; Variant(lang: unknown): unknown; LangBash: unknown };
+}
+
+let parserPromise: Promise<{ Parse(src: string, name: string): Go }> | undefined;
+
+/** The shared parser (the package takes ~100 ms to load, so only Dockerfile scans pay for it). */
+export function shellParser(): Promise<{ Parse(src: string, name: string): Go }> {
+  parserPromise ??= import('mvdan-sh').then((m) => {
+    const sh = ((m as { default?: MvdanSh }).default ?? m) as MvdanSh;
+    return sh.syntax.NewParser(sh.syntax.Variant(sh.syntax.LangBash));
+  });
+  return parserPromise;
+}
+
+// BinaryCmd operators (&& is 10, || is 11).
+const BINARY_PIPE = 12;
+const BINARY_PIPE_ALL = 13;
+
+const REDIR_OPS: Record<number, string> = {
+  54: '>',
+  55: '>>',
+  56: '<',
+  57: '<>',
+  58: '<&',
+  59: '>&',
+  60: '>|',
+  61: '<<',
+  62: '<<-',
+  63: '<<<',
+  64: '&>',
+  65: '&>>',
+};
+
+// ParamExp expansion operators: ${X-w} ${X:-w} ${X+w} ${X:+w}.
+const EXP_DEFAULT = 70;
+const EXP_DEFAULT_COLON = 71;
+const EXP_ALT = 68;
+const EXP_ALT_COLON = 69;
+
+function items(s: Go): Go[] {
+  if (!s || !s.$array) return [];
+  const out: Go[] = [];
+  for (let i = 0; i < s.$length; i++) out.push(s.$array[s.$offset + i]);
+  return out;
+}
+
+function isNil(p: Go): boolean {
+  return !p || p.constructor.nil === p;
+}
+
+function typeOf(n: Go): string {
+  return isNil(n) ? '' : (n.constructor.string as string);
+}
+
+const MAX_DEPTH = 3;
+
+class Walker {
+  readonly commands: ShellCommand[] = [];
+  private readonly ascii: boolean;
+  private byteToChar: Int32Array | undefined;
+
+  constructor(
+    private readonly script: string,
+    private readonly lookup: Lookup,
+    private readonly parse: (src: string) => Go,
+    private readonly depth: number,
+  ) {
+    this.ascii = !/[^\x00-\x7f]/.test(script);
+  }
+
+  /** Character index of a byte offset. */
+  index(byteOffset: number): number {
+    if (this.ascii) return byteOffset;
+    if (!this.byteToChar) {
+      const map: number[] = [];
+      for (let i = 0; i < this.script.length; i++) {
+        const c = this.script.codePointAt(i)!;
+        const bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+        for (let b = 0; b < bytes; b++) map.push(i);
+        if (c >= 0x10000) i++;
+      }
+      map.push(this.script.length);
+      this.byteToChar = Int32Array.from(map);
+    }
+    return this.byteToChar[Math.min(byteOffset, this.byteToChar.length - 1)]!;
+  }
+
+  str(goString: string): string {
+    if (this.ascii || !/[^\x00-\x7f]/.test(goString)) return goString;
+    return Buffer.from(goString, 'latin1').toString('utf8');
+  }
+
+  source(node: Go): string {
+    return this.script.slice(this.index(node.Pos().offs), this.index(node.End().offs));
+  }
+
+  stmts(list: Go, substituted: boolean): [number | null, number | null] {
+    let first: number | null = null;
+    let last: number | null = null;
+    for (const s of items(list)) {
+      const [a, b] = this.stmt(s, substituted);
+      first ??= a;
+      if (b !== null) last = b;
+    }
+    return [first, last];
+  }
+
+  /** Visit a statement; returns the commands that read its input and write its output. */
+  stmt(st: Go, substituted: boolean): [number | null, number | null] {
+    if (isNil(st)) return [null, null];
+    const cmd = st.Cmd;
+    const t = typeOf(cmd);
+    let io: [number | null, number | null] = [null, null];
+    switch (t) {
+      case '*syntax.CallExpr':
+        io = this.call(cmd, st, substituted);
+        break;
+      case '*syntax.BinaryCmd': {
+        const x = this.stmt(cmd.X, substituted);
+        const y = this.stmt(cmd.Y, substituted);
+        if ((cmd.Op === BINARY_PIPE || cmd.Op === BINARY_PIPE_ALL) && x[1] !== null && y[0] !== null) {
+          this.commands[x[1]]!.pipeTo = y[0];
+          this.commands[y[0]]!.pipeFrom = x[1];
+        }
+        io = [x[0] ?? y[0], y[1] ?? x[1]];
+        break;
+      }
+      case '*syntax.Subshell':
+      case '*syntax.Block':
+        io = this.stmts(cmd.Stmts, substituted);
+        break;
+      case '*syntax.IfClause': {
+        let clause = cmd;
+        let first: number | null = null;
+        let last: number | null = null;
+        while (!isNil(clause)) {
+          const c = this.stmts(clause.Cond, substituted);
+          const b = this.stmts(clause.Then, substituted);
+          first ??= c[0] ?? b[0];
+          last = b[1] ?? last;
+          clause = clause.Else;
+        }
+        io = [first, last];
+        break;
+      }
+      case '*syntax.WhileClause': {
+        const c = this.stmts(cmd.Cond, substituted);
+        const b = this.stmts(cmd.Do, substituted);
+        io = [c[0] ?? b[0], b[1]];
+        break;
+      }
+      case '*syntax.ForClause':
+        io = this.stmts(cmd.Do, substituted);
+        break;
+      case '*syntax.CaseClause': {
+        let first: number | null = null;
+        let last: number | null = null;
+        for (const item of items(cmd.Items)) {
+          const r = this.stmts(item.Stmts, substituted);
+          first ??= r[0];
+          last = r[1] ?? last;
+        }
+        io = [first, last];
+        break;
+      }
+      case '*syntax.FuncDecl':
+        this.stmt(cmd.Body, substituted);
+        break;
+      case '*syntax.TimeClause':
+      case '*syntax.CoprocClause':
+        io = this.stmt(cmd.Stmt, substituted);
+        break;
+      case '*syntax.DeclClause':
+        io = this.decl(cmd, st, substituted);
+        break;
+      default:
+        break;
+    }
+    // Redirections on compound commands (`{ …; } > f`) still count for the commands inside.
+    if (t !== '*syntax.CallExpr' && t !== '*syntax.DeclClause' && io[1] !== null) {
+      const target = this.commands[io[1]]!;
+      for (const r of this.redirects(st, [])) target.redirects.push(r.redirect);
+    }
+    return io;
+  }
+
+  private redirects(st: Go, subs: number[]): Array<{ redirect: { op: string; target: string }; heredoc: string | null }> {
+    const out: Array<{ redirect: { op: string; target: string }; heredoc: string | null }> = [];
+    for (const r of items(st.Redirs)) {
+      const op = REDIR_OPS[r.Op as number] ?? String(r.Op);
+      const target = isNil(r.Word) ? '' : this.word(r.Word, subs, false);
+      let heredoc: string | null = null;
+      if (!isNil(r.Hdoc)) heredoc = this.word(r.Hdoc, subs, true);
+      else if (op === '<<<') heredoc = target;
+      out.push({ redirect: { op, target }, heredoc });
+    }
+    return out;
+  }
+
+  private push(c: Omit<ShellCommand, 'pipeFrom' | 'pipeTo' | 'substitutions'>, subs: number[]): number {
+    const i = this.commands.length;
+    this.commands.push({ ...c, pipeFrom: null, pipeTo: null, substitutions: subs });
+    return i;
+  }
+
+  private call(cmd: Go, st: Go, substituted: boolean): [number, number] {
+    const subs: number[] = [];
+    const assigns: Record<string, string> = {};
+    for (const a of items(cmd.Assigns)) {
+      if (isNil(a.Name)) continue;
+      assigns[this.str(a.Name.Value)] = isNil(a.Value) ? '' : this.word(a.Value, subs, false);
+    }
+    const argv = items(cmd.Args).map((w) => this.word(w, subs, false));
+    const redirs = this.redirects(st, subs);
+    const heredoc = redirs.find((r) => r.heredoc !== null)?.heredoc ?? null;
+    const start = this.index(st.Pos().offs);
+    const end = this.index(st.End().offs);
+    const i = this.push({ argv, assigns, redirects: redirs.map((r) => r.redirect), heredoc, start, end, substituted }, subs);
+    this.nested(argv, start, end);
+    return [i, i];
+  }
+
+  private decl(cmd: Go, st: Go, substituted: boolean): [number, number] {
+    const subs: number[] = [];
+    const assigns: Record<string, string> = {};
+    const argv: string[] = [isNil(cmd.Variant) ? 'declare' : this.str(cmd.Variant.Value)];
+    for (const a of items(cmd.Args)) {
+      if (isNil(a.Name)) {
+        if (!isNil(a.Value)) argv.push(this.word(a.Value, subs, false));
+        continue;
+      }
+      const name = this.str(a.Name.Value);
+      if (a.Naked) {
+        argv.push(name);
+        continue;
+      }
+      const value = isNil(a.Value) ? '' : this.word(a.Value, subs, false);
+      assigns[name] = value;
+      argv.push(`${name}=${value}`);
+    }
+    const start = this.index(st.Pos().offs);
+    const end = this.index(st.End().offs);
+    const i = this.push({ argv, assigns, redirects: this.redirects(st, subs).map((r) => r.redirect), heredoc: null, start, end, substituted }, subs);
+    return [i, i];
+  }
+
+  /** `sh -c '<script>'`: the script's commands count too (located at the outer command). */
+  private nested(argv: string[], start: number, end: number): void {
+    if (this.depth >= MAX_DEPTH || argv.length < 3) return;
+    const prog = argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1);
+    if (!/^(sh|bash|dash|ash|zsh|ksh)$/.test(prog)) return;
+    const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a));
+    const script = c > 0 ? argv[c + 1] : undefined;
+    if (script === undefined) return;
+    const inner = parseScript(script, this.lookup, this.parse, this.depth + 1);
+    const base = this.commands.length;
+    for (const ic of inner.commands) {
+      this.commands.push({
+        ...ic,
+        start,
+        end,
+        pipeFrom: ic.pipeFrom === null ? null : ic.pipeFrom + base,
+        pipeTo: ic.pipeTo === null ? null : ic.pipeTo + base,
+        substitutions: ic.substitutions.map((s) => s + base),
+      });
+    }
+  }
+
+  /** A word as the command receives it: quotes removed, known variables expanded, the rest as written. */
+  word(w: Go, subs: number[], heredoc: boolean): string {
+    let out = '';
+    for (const p of items(w.Parts)) out += this.part(p, subs, heredoc ? 'heredoc' : 'bare');
+    return out;
+  }
+
+  private part(p: Go, subs: number[], ctx: 'bare' | 'dq' | 'heredoc'): string {
+    switch (typeOf(p)) {
+      case '*syntax.Lit':
+        return unescape(this.str(p.Value), ctx);
+      case '*syntax.SglQuoted':
+        return this.str(p.Value);
+      case '*syntax.DblQuoted': {
+        let s = '';
+        for (const q of items(p.Parts)) s += this.part(q, subs, 'dq');
+        return s;
+      }
+      case '*syntax.ParamExp':
+        return this.param(p, subs);
+      case '*syntax.CmdSubst':
+      case '*syntax.ProcSubst': {
+        const before = this.commands.length;
+        this.stmts(p.Stmts, true);
+        for (let k = before; k < this.commands.length; k++) subs.push(k);
+        return this.source(p);
+      }
+      default:
+        return isNil(p) ? '' : this.source(p);
+    }
+  }
+
+  private param(p: Go, subs: number[]): string {
+    const text = this.source(p);
+    if (p.Excl || p.Length || p.Width || !isNil(p.Index) || !isNil(p.Slice) || !isNil(p.Repl) || isNil(p.Param)) return text;
+    const name = this.str(p.Param.Value);
+    const known = this.lookup(name);
+    const exp = p.Exp;
+    if (isNil(exp)) return typeof known === 'string' ? known : text;
+    const op = exp.Op as number;
+    if (typeof known !== 'string') return text;
+    const set = known !== '';
+    const word = () => (isNil(exp.Word) ? '' : this.word(exp.Word, subs, false));
+    if (op === EXP_DEFAULT_COLON) return set ? known : word();
+    if (op === EXP_DEFAULT) return known;
+    if (op === EXP_ALT_COLON) return set ? word() : '';
+    if (op === EXP_ALT) return word();
+    return text;
+  }
+}
+
+/** Backslash escapes as the shell applies them in each quoting context. */
+function unescape(s: string, ctx: 'bare' | 'dq' | 'heredoc'): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '\\' || i + 1 >= s.length) {
+      out += c;
+      continue;
+    }
+    const d = s[i + 1]!;
+    if (d === '\n') {
+      i++;
+      continue;
+    }
+    if (ctx === 'bare' || d === '$' || d === '`' || d === '\\' || (ctx === 'dq' && d === '"')) {
+      out += d;
+      i++;
+    } else out += c;
+  }
+  return out;
+}
+
+/** Parse a script into its simple commands; a script that does not parse yields its words, split on operators. */
+export function parseScript(script: string, lookup: Lookup, parse: (src: string) => Go, depth = 0): ShellResult {
+  let file: Go;
+  try {
+    file = parse(script);
+  } catch (err) {
+    return { commands: fallbackCommands(script), ok: false, error: describeError(err, script) };
+  }
+  const w = new Walker(script, lookup, parse, depth);
+  try {
+    w.stmts(file.Stmts, false);
+  } catch (err) {
+    return { commands: fallbackCommands(script), ok: false, error: { message: (err as Error).message ?? String(err), index: 0 } };
+  }
+  return { commands: w.commands, ok: true };
+}
+
+function describeError(err: unknown, script: string): { message: string; index: number } {
+  const e = err as { Error?: () => string };
+  const text = typeof e?.Error === 'function' ? e.Error() : String(err);
+  const m = /^(\d+):(\d+): (.*)$/s.exec(text);
+  if (!m) return { message: text, index: 0 };
+  // Go reports 1-based line and byte column; good enough to point near the problem.
+  const lines = script.split('\n');
+  let index = 0;
+  for (let l = 1; l < Number(m[1]) && l <= lines.length; l++) index += lines[l - 1]!.length + 1;
+  return { message: m[3]!, index: Math.min(script.length, index + Number(m[2]) - 1) };
+}
+
+/** Degraded reading of a script the parser rejects: words split on blanks and on ; & | operators. */
+export function fallbackCommands(script: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let argv: string[] = [];
+  let start = -1;
+  let end = 0;
+  let pipeFrom: number | null = null;
+  const flush = (pipe: boolean) => {
+    if (argv.length) {
+      const i = commands.length;
+      commands.push({ argv, assigns: {}, redirects: [], heredoc: null, start: Math.max(start, 0), end, pipeFrom, pipeTo: null, substituted: false, substitutions: [] });
+      if (pipeFrom !== null) commands[pipeFrom]!.pipeTo = i;
+      pipeFrom = pipe ? i : null;
+    } else pipeFrom = null;
+    argv = [];
+    start = -1;
+  };
+  const re = /\s*(?:(\|\||&&|;|\||&|\n)|((?:[^\s;&|'"\\]|\\.|'[^']*'?|"(?:[^"\\]|\\.)*"?)+))/gy;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(script)) && m[0] !== '') {
+    if (m[1]) flush(m[1] === '|');
+    else if (m[2]) {
+      if (start < 0) start = m.index + m[0].length - m[2].length;
+      end = m.index + m[0].length;
+      argv.push(m[2].replace(/^'(.*)'?$|^"(.*)"?$/s, (_, a: string | undefined, b: string | undefined) => a ?? b ?? ''));
+    }
+  }
+  flush(false);
+  return commands;
+}

@@ -1,0 +1,120 @@
+// Subjects built from a Dockerfile: the file and each build stage. Every field the loader fills
+// records the span it came from (an instruction, or a word inside one), so any ajv instance path
+// resolves to the longest recorded prefix: `/runs/2/commands/1/argv/3` points at that command of
+// that RUN. Location pointers are stable field paths keyed by stage name and instruction text
+// (`/stages/builder/RUN:1a2b3c4d/commands/1`), so SARIF fingerprints survive lines moving.
+
+import type { InlineSuppression, Location, Subject, Target } from '../../model/types.js';
+import { escapeSegment, parsePointer } from '../../util/pointer.js';
+import type { SourceText } from './text.js';
+
+export interface Span {
+  start: number;
+  end: number;
+  /** Index of the instruction in the file (-1: the file itself). */
+  instr: number;
+  /** Pointer below the instruction (e.g. `/HF_TOKEN`, `/commands/2`). */
+  sub: string;
+}
+
+export interface InstructionInfo {
+  keyword: string;
+  /** Text from the keyword to the end, continuations joined: what the fingerprint hashes. */
+  text: string;
+  start: number;
+  end: number;
+  /** Stage key (`name` or index) or `global`. */
+  stage: string;
+}
+
+/** Shared by the subjects of one file: the text, the instructions and their stable ids. */
+export class DockerfileFile {
+  private ids: string[] | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly source: SourceText,
+    readonly instructions: InstructionInfo[],
+  ) {}
+
+  /** `RUN:1a2b3c4d`, with `:2`, `:3`… for repeats of the same text in a stage. */
+  instructionId(i: number): string {
+    if (!this.ids) {
+      const seen = new Map<string, number>();
+      this.ids = this.instructions.map((ins) => {
+        const base = `${ins.keyword}:${fnv1a(ins.text.replace(/\s+/g, ' ').trim())}`;
+        const k = `${ins.stage}\u0000${base}`;
+        const n = (seen.get(k) ?? 0) + 1;
+        seen.set(k, n);
+        return n > 1 ? `${base}:${n}` : base;
+      });
+    }
+    return this.ids[i] ?? '';
+  }
+
+  location(span: Span, rest: string): Location {
+    const ins = this.instructions[span.instr];
+    const pointer = ins ? `/stages/${escapeSegment(ins.stage)}/${this.instructionId(span.instr)}${span.sub}${rest}` : rest || '/';
+    return { file: this.path, position: this.source.range(span.start, span.end), pointer };
+  }
+}
+
+/** 32-bit FNV-1a, hex: a short, stable id for an instruction's text. */
+export function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+export class DockerfileSubject implements Subject {
+  readonly spans = new Map<string, Span>();
+  suppressions?: InlineSuppression[];
+  private relatedSpans?: Map<string, Span[]>;
+
+  constructor(
+    readonly target: Target,
+    readonly data: Record<string, unknown>,
+    readonly key: string,
+    readonly file: DockerfileFile,
+    /** Where findings on the subject as a whole point (a stage's FROM, the file's first line). */
+    readonly root: Span,
+  ) {}
+
+  span(path: string, span: Span): void {
+    this.spans.set(path, span);
+  }
+
+  addRelated(path: string, span: Span): void {
+    this.relatedSpans ??= new Map();
+    const list = this.relatedSpans.get(path) ?? [];
+    list.push(span);
+    this.relatedSpans.set(path, list);
+  }
+
+  locate(instancePath: string): Location {
+    let path = instancePath;
+    let rest = '';
+    for (;;) {
+      const span = this.spans.get(path);
+      if (span) return this.file.location(span, rest);
+      if (path === '') return this.file.location(this.root, rest);
+      const i = path.lastIndexOf('/');
+      rest = path.slice(i) + rest;
+      path = path.slice(0, i);
+    }
+  }
+
+  related(instancePath: string): Location[] {
+    if (!this.relatedSpans) return [];
+    const segs = parsePointer(instancePath);
+    for (let n = segs.length; n >= 0; n--) {
+      const path = segs.slice(0, n).map((s) => `/${escapeSegment(s)}`).join('');
+      const spans = this.relatedSpans.get(path);
+      if (spans) return spans.map((s) => ({ ...this.file.location(s, ''), message: 'value set here' }));
+    }
+    return [];
+  }
+}

@@ -1,0 +1,3 @@
+ARG BASE=ollama/ollama:latest
+FROM ${BASE}
+EXPOSE 11434

@@ -1,0 +1,3 @@
+FROM ubuntu:24.04
+RUN echo "unterminated
+CMD ["bash"]
