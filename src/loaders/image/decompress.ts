@@ -208,9 +208,7 @@ export class ZstdFrameGuard {
         if (fcsBytes === 2) fcs += 256;
         if (single) window = fcs;
         if (window > this.maxWindow) {
-          throw new DecodeError(
-            `zstd frame declares a ${single ? 'content size' : 'window'} of ${window} bytes, above the ${this.maxWindow}-byte limit zstd itself applies (hostile or corrupt layer)`,
-          );
+          throw new DecodeError(`zstd frame declares a ${single ? 'content size' : 'window'} of ${window} bytes, above zstd's ${this.maxWindow / 1048576} MiB limit`);
         }
         this.checksum = ((fhd >> 2) & 1) === 1;
         return this.expect(G.BlockHeader, 3);

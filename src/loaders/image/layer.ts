@@ -404,7 +404,7 @@ export async function scanLayer(source: AsyncIterable<Uint8Array>, id: string, c
   if (fatal !== undefined) {
     const msg = fatal instanceof DecodeError ? fatal.message : describeTarError(fatal as Error, kind);
     scan.failed = msg;
-    scan.problems.push({ code: 'archive-invalid', message: `layer ${shortName(id)} cannot be read to its end: ${msg}` });
+    scan.problems.push({ code: 'archive-invalid', message: `layer ${shortName(id)} is unreadable: ${msg}` });
   }
   return scan;
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# aigis's SARIF checked by Microsoft's SARIF Multitool (@microsoft/sarif-multitool) with its SARIF
+# rules and GitHub code scanning's ingestion rules (--rule-kind "Sarif;Gh"). Zero errors is the
+# bar; warnings and notes are printed (docs/sarif.md explains any that remain).
+# Runs on: the examples/ scan, the reporter fixtures (Helm template mapping, suppressions, moved
+# objects), a clean run (results: []) and a run with an unreadable input (a tool notification).
+# The npm wrapper of the Multitool mangles the ";" of --rule-kind: call the binary itself.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+tool="$root/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+[ -x "$tool" ] || { echo "sarif e2e: FAIL: $tool not found (npm ci installs it)" >&2; exit 1; }
+[ -f dist/aigis.js ] || node scripts/build.mjs
+
+# aigis exits 1 on findings; 2 (bad input) is expected only where asked for.
+sarif() {
+  local out="$1" want="$2"
+  shift 2
+  set +e
+  node bin/aigis.js scan "$@" --format sarif --output "$work/$out.sarif" 2>"$work/$out.stderr"
+  local code=$?
+  set -e
+  if [ "$code" -ne "$want" ]; then
+    echo "sarif e2e: FAIL: aigis scan $* exited $code, expected $want" >&2
+    cat "$work/$out.stderr" >&2
+    exit 1
+  fi
+}
+
+sarif examples 1 examples/
+sarif fixtures 1 test/report/fixtures/helm/rendered.yaml test/report/fixtures/suppressed.yaml test/report/fixtures/moved \
+  --chart-dir test/report/fixtures/helm/chart --config test/report/fixtures/empty.aigis.yaml
+sarif clean 0 test/report/fixtures/moved/before.yaml --rule host-network
+sarif unreadable 2 test/report/fixtures/moved/before.yaml test/report/fixtures/no-such-file.yaml
+
+errors=0
+for f in "$work"/*.sarif; do
+  name="$(basename "$f" .sarif)"
+  "$tool" validate "$f" --rule-kind "Sarif;Gh" --level "Error;Warning;Note" --output "$work/$name.validation.sarif" --quiet >/dev/null
+  # Print every result of the validation with its message filled in; count the errors.
+  n="$(node -e '
+    const log = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    let errors = 0;
+    for (const run of log.runs) {
+      const rules = new Map((run.tool.driver.rules ?? []).map((r) => [r.id, r]));
+      for (const r of run.results ?? []) {
+        const template = rules.get(r.ruleId)?.messageStrings?.[r.message.id]?.text ?? r.message.text ?? r.message.id;
+        const text = String(template).replace(/\{(\d+)\}/g, (_, i) => r.message.arguments?.[Number(i)] ?? "");
+        const level = r.level ?? "warning";
+        if (level === "error") errors++;
+        console.error(`  ${process.argv[2]}: ${level} ${r.ruleId}: ${text}`);
+      }
+    }
+    console.log(errors);
+  ' "$work/$name.validation.sarif" "$name")"
+  echo "== $name.sarif: $(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.runs[0].results.length + " results, " + d.runs[0].tool.driver.rules.length + " rules")' "$f"), $n validation errors"
+  errors=$((errors + n))
+done
+
+[ "$errors" -eq 0 ] || { echo "sarif e2e: FAIL: $errors SARIF Multitool errors" >&2; exit 1; }
+echo "== SARIF Multitool (Sarif;Gh): 0 errors"
