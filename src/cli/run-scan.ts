@@ -37,6 +37,8 @@ export interface RunScanOptions {
   limits: LoadLimits;
   stdin?: () => Promise<Buffer>;
   recordChecks?: boolean;
+  /** Loader options (`platform`, `imageLimits` for image archives). */
+  loaderOptions?: Record<string, unknown>;
   /** Pin "today" for expiry (tests). */
   today?: string;
 }
@@ -91,6 +93,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
       stdin: o.stdin,
       suppress,
       recordChecks: o.recordChecks,
+      loaderOptions: o.loaderOptions,
     });
     results.push(r);
     catalogues.push(catalogue);

@@ -12,5 +12,5 @@ export function enrichAiRisk(graph: ModelGraph): void {
   const t = aiTables(graph.tables.raw);
   enrichGpuContext(graph, t);
   enrichSupplyChain(graph, t);
-  enrichGpuStack(graph);
+  enrichGpuStack(graph, t);
 }

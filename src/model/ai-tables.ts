@@ -15,6 +15,14 @@ export interface HostPathRow {
   writableRisk?: 'critical' | 'high';
 }
 
+export interface ToolkitSettingRow {
+  env?: string;
+  pattern?: string;
+  config?: string;
+  risk: 'critical' | 'high' | 'medium';
+  why: string;
+}
+
 export interface FetchRow {
   kind: 'pipe-to-shell' | 'package-install' | 'git-clone' | 'hub-download' | 'model-pull' | 'runtime-env';
   pattern: string;
@@ -51,12 +59,17 @@ export interface AiTables {
   noDevicesValues: Set<string>;
   capabilities: CapabilityRow[];
   mustDrop: Array<{ name: string; why: string }>;
+  toolkitSettings: Array<ToolkitSettingRow & { valueRe?: RegExp; configRe?: RegExp }>;
 
   modelHostPaths: RegExp[];
   modelMountPaths: RegExp[];
   modelDirEnv: string[];
   crdModelStorage: Array<CrdField & { hostPath: string; readOnly?: string }>;
+  /** A pickle-format extension anywhere in a path (`model.pt`, `model.pt.1`); the Dockerfile loader uses it. */
   pickleExtension: RegExp | undefined;
+  /** A reference ending in a pickle-format extension. */
+  pickleFile: RegExp | undefined;
+  /** Global (g) versions, to scan a whole command line. */
   unsafeLoadMarkers: RegExp[];
   hubModelFlags: Set<string>;
   hubServeCommands: RegExp[];
@@ -79,7 +92,8 @@ export interface AiTables {
   aiTokenKinds: Set<string>;
   cliSecretFlags: Set<string>;
   cliSecretCommands: RegExp[];
-  notSecretValue: (value: string) => boolean;
+  /** Not a credential: a reference, a dummy key, a placeholder, or the variable's own name. */
+  notSecretValue: (value: string, name?: string) => boolean;
 }
 
 const cache = new WeakMap<DataTables, AiTables>();
@@ -117,7 +131,7 @@ export function aiTables(tables: DataTables): AiTables {
   const floating = res(m('floatingTags'));
   const insecure = rows<{ pattern: string; why: string }>(tables, 'model-supply-chain', 'insecureRegistries').map((r) => ({ re: new RegExp(r.pattern), why: r.why }));
   const tokenNames = new Set(a('names').map((n) => n.toUpperCase()));
-  const notSecret = res(a('notSecretValues'));
+  const notSecret = a('notSecretValues').map((s) => new RegExp(s, 'i'));
 
   const built: AiTables = {
     runtimeClasses: new Set(g('runtimeClasses')),
@@ -135,6 +149,11 @@ export function aiTables(tables: DataTables): AiTables {
     visibleDevicesEnv: new Set(g('visibleDevicesEnv')),
     noDevicesValues: new Set(g('noDevicesValues').map((v) => v.toLowerCase())),
     capabilities: rows(tables, 'gpu-isolation', 'capabilities'),
+    toolkitSettings: rows<ToolkitSettingRow>(tables, 'gpu-isolation', 'toolkitSettings').map((r) => ({
+      ...r,
+      valueRe: r.pattern !== undefined ? new RegExp(r.pattern) : undefined,
+      configRe: r.config !== undefined ? new RegExp(r.config) : undefined,
+    })),
     mustDrop: rows(tables, 'gpu-isolation', 'mustDrop'),
 
     modelHostPaths: res(m('modelHostPaths')),
@@ -142,7 +161,8 @@ export function aiTables(tables: DataTables): AiTables {
     modelDirEnv: m('modelDirEnv'),
     crdModelStorage: rows(tables, 'model-supply-chain', 'crdModelStorage'),
     pickleExtension: exts.length ? new RegExp(`\\.(${exts.map(escapeRe).join('|')})(?![A-Za-z0-9_])`, 'i') : undefined,
-    unsafeLoadMarkers: res(m('unsafeLoadMarkers')),
+    pickleFile: exts.length ? new RegExp(`\\.(${exts.map(escapeRe).join('|')})$`, 'i') : undefined,
+    unsafeLoadMarkers: m('unsafeLoadMarkers').map((s) => new RegExp(s, 'g')),
     hubModelFlags: new Set(m('hubModelFlags')),
     hubServeCommands: res(m('hubServeCommands')),
     hubModelEnv: m('hubModelEnv'),
@@ -164,7 +184,8 @@ export function aiTables(tables: DataTables): AiTables {
     aiTokenKinds: new Set(a('tokenKinds')),
     cliSecretFlags: new Set(a('cliFlags')),
     cliSecretCommands: res(a('cliCommands')),
-    notSecretValue: (value) => value.trim() === '' || notSecret.some((re) => re.test(value)),
+    notSecretValue: (value, name) =>
+      value.trim() === '' || (name !== undefined && value.trim().replace(/^["']|["']$/g, '').toUpperCase() === name.toUpperCase()) || notSecret.some((re) => re.test(value)),
   };
   cache.set(tables, built);
   return built;

@@ -382,18 +382,17 @@ function enrichContainer(graph: ModelGraph, c: ContainerRecord, table: CompiledC
   const workloadGroup = apiGroup(c.pod.workload.ref.apiVersion ?? '');
   const role = c.pod.template.role;
   let match: { row: CompiledComponent; by: 'image' | 'command' | 'env' | 'owner'; pointer: string } | undefined;
-  if (image && !image.templated) {
-    const row = table.find((t) => t.images.some((re) => re.test(imageKey)));
-    if (row) match = { row, by: 'image', pointer: subject.pointerFor('/image') };
-  }
-  if (!match && joined) {
-    for (const row of table) {
-      const re = row.commands.find((r) => r.test(joined));
-      if (!re) continue;
-      const idx = argv.findIndex((a) => re.test(a));
-      match = { row, by: 'command', pointer: argvPtr(idx >= 0 ? idx : 0) };
-      break;
-    }
+  // The command says what runs: an image's component wins unless the command line names only
+  // other components (a vLLM image started as a Ray worker is a Ray worker).
+  const byCommand = joined ? table.filter((t) => t.commands.some((r) => r.test(joined))) : [];
+  const byImage = image && !image.templated ? table.find((t) => t.images.some((re) => re.test(imageKey))) : undefined;
+  if (byImage && (byCommand.length === 0 || byCommand.includes(byImage))) {
+    match = { row: byImage, by: 'image', pointer: subject.pointerFor('/image') };
+  } else if (byCommand.length) {
+    const row = byCommand[0]!;
+    const re = row.commands.find((r) => r.test(joined))!;
+    const idx = argv.findIndex((a) => re.test(a));
+    match = { row, by: 'command', pointer: argvPtr(idx >= 0 ? idx : 0) };
   }
   if (!match) {
     const row = table.find((t) => (t.row.env ?? []).some((n) => env.has(n)));
@@ -567,7 +566,8 @@ function matchSwitch(s: CompiledSwitch, ctx: SwitchContext, cautious: boolean): 
       const v = f.value === true ? 'true' : f.value;
       if (s.value && !s.value.test(v)) continue;
       if (!s.value && v === '') continue;
-      if (s.row.secret && f.value !== true && v.length >= 4) ctx.graph.secrets.add(v);
+      // `$(VAR)` is a reference to the environment, not the secret itself.
+      if (s.row.secret && f.value !== true && v.length >= 4 && !v.includes('$(')) ctx.graph.secrets.add(v);
       hits.push({ kind: 'flag', name, ...(s.row.secret ? {} : { value: v }), pointer: ctx.argvPtr(f.index) });
     }
   } else if (s.row.env !== undefined) {

@@ -29,9 +29,15 @@ export function enrichDefaultCredentials(graph: ModelGraph): void {
   }));
   if (!rows.length) return;
   const found = new Map<ObjectRecord, Array<{ id: string; what: string; pointer: string }>>();
+  // One entry per field (several credentials in one file are one finding, one fingerprint).
   const add = (rec: ObjectRecord, id: string, what: string, pointer: string) => {
     const list = found.get(rec) ?? [];
-    if (!list.some((x) => x.id === id && x.pointer === pointer)) list.push({ id, what, pointer });
+    const same = list.find((x) => x.pointer === pointer);
+    if (!same) list.push({ id, what, pointer });
+    else if (!same.id.split(',').includes(id)) {
+      same.id += `,${id}`;
+      same.what += ` and ${what}`;
+    }
     found.set(rec, list);
   };
 

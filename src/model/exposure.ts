@@ -58,6 +58,15 @@ interface OperatorExposure {
   annotations?: string;
 }
 
+interface OperatorService {
+  kind: string;
+  groups: string[];
+  name: string;
+  roles?: string[];
+  ports?: Array<{ port: number; targetPort?: number; mainPort?: boolean }>;
+  portField?: string;
+}
+
 interface Tables {
   authAnnotations: Annotation[];
   authReferences: AuthReference[];
@@ -68,6 +77,7 @@ interface Tables {
   wellKnown: Map<number, { role: string; what: string }>;
   controlPortEnv: string[];
   operators: OperatorExposure[];
+  operatorServices: OperatorService[];
 }
 
 function exposureTables(graph: ModelGraph): Tables {
@@ -83,6 +93,7 @@ function exposureTables(graph: ModelGraph): Tables {
     wellKnown: new Map(rows<{ port: number; role: string; what: string }>('wellKnownPorts').map((p) => [p.port, p])),
     controlPortEnv: rows<string>('controlPortEnv'),
     operators: rows<OperatorExposure>('operatorExposure'),
+    operatorServices: rows<OperatorService>('operatorServices'),
   };
 }
 
@@ -236,7 +247,10 @@ class ServiceIndex {
   readonly all: ServiceInfo[] = [];
   private readonly byName = new Map<string, ServiceInfo[]>();
 
-  constructor(graph: ModelGraph, records: Map<unknown, ObjectRecord>) {
+  /** Services AI operators create at run time (KubeRay's <name>-head-svc, …), for backends that name them. */
+  private readonly implicit = new Map<string, ServiceInfo[]>();
+
+  constructor(graph: ModelGraph, records: Map<unknown, ObjectRecord>, t: Tables) {
     for (const svc of graph.services) {
       const spec = isObj(svc.object.spec) ? svc.object.spec : {};
       const pods = graph.pods.filter((p) => p.namespace === svc.namespace && selects(spec.selector, p.labels));
@@ -245,14 +259,42 @@ class ServiceIndex {
       const key = `${svc.namespace}/${svc.ref.name ?? ''}`;
       this.byName.set(key, [...(this.byName.get(key) ?? []), info]);
     }
+    for (const row of t.operatorServices) {
+      for (const w of graph.workloads) {
+        if (w.ref.kind !== row.kind || !row.groups.includes(apiGroup(w.ref.apiVersion ?? ''))) continue;
+        const pods = w.pods.filter((p) => !row.roles || row.roles.includes(p.template.role ?? ''));
+        const apps = pods.flatMap((p) => p.containers.filter(isApp));
+        const fixed = row.portField ? Number(getAt(w.object, row.portField)) : NaN;
+        const ports = (row.ports ?? []).map((p) => {
+          const port = Number.isInteger(fixed) && fixed > 0 ? fixed : p.port;
+          const main = p.mainPort ? apps.map((c) => mainPort(t, c)).find((n) => n !== undefined) : undefined;
+          return { port, targetPort: p.targetPort ?? main ?? port };
+        });
+        // Without a port list the Service carries every port the pods listen on (KubeRay's head service).
+        if (!row.ports) for (const c of apps) for (const p of listeningPorts(t, c)) if (p.port !== null && !ports.some((q) => q.port === p.port)) ports.push({ port: p.port, targetPort: p.port });
+        const name = row.name.replace(/\{name\}/g, w.ref.name ?? '');
+        const key = `${w.namespace}/${name}`;
+        const rec = records.get(w.object)!;
+        this.implicit.set(key, [...(this.implicit.get(key) ?? []), { record: rec, service: {}, spec: { ports }, pods }]);
+      }
+    }
   }
 
   /** The Services a backend names; when several objects share the name, those in the referrer's file. */
   find(namespace: string, name: string, from: ObjectRecord): ServiceInfo[] {
-    const list = this.byName.get(`${namespace}/${name}`) ?? [];
+    const key = `${namespace}/${name}`;
+    const list = this.byName.get(key) ?? this.implicit.get(key) ?? [];
     const same = list.filter((s) => s.record.doc.source.path === from.doc.source.path);
     return same.length ? same : list;
   }
+}
+
+/** A container's serving port: its first declared port, else its component's first API/UI port. */
+function mainPort(t: Tables, c: ContainerRecord): number | undefined {
+  const declared = arr(c.instance.value.ports).find((p) => isObj(p) && Number.isInteger(Number(p.containerPort))) as Obj | undefined;
+  if (declared) return Number(declared.containerPort);
+  const p = listeningPorts(t, c).find((q) => q.role === 'api' || q.role === 'ui');
+  return p?.port ?? undefined;
 }
 
 /** Reach `svc` on the service port `port` (number or name; every port when undefined). */
@@ -362,7 +404,7 @@ function istioFronts(graph: ModelGraph, pod: PodRecord): string[] {
 export function enrichExposure(graph: ModelGraph): void {
   const t = exposureTables(graph);
   const records = new Map<unknown, ObjectRecord>(graph.objects.map((o) => [o.object, o]));
-  const services = new ServiceIndex(graph, records);
+  const services = new ServiceIndex(graph, records, t);
   const entries: Entry[] = [];
   const newEntry = (record: ObjectRecord, e: Omit<Entry, 'record' | 'reaches' | 'authFronts' | 'paths'> & Partial<Pick<Entry, 'authFronts' | 'paths'>>): Entry => {
     const entry: Entry = { record, authFronts: [], paths: null, ...e, reaches: new Map() };
@@ -497,9 +539,8 @@ export function enrichExposure(graph: ModelGraph): void {
         for (const c of pod.containers.filter(isApp)) {
           const listening = listeningPorts(t, c);
           if (row.mainPort && !wanted) {
-            const declared = arr(c.instance.value.ports).find((p) => isObj(p) && Number.isInteger(Number(p.containerPort))) as Obj | undefined;
-            const main = declared ? Number(declared.containerPort) : listening.find((p) => p.role === 'api' || p.role === 'ui')?.port;
-            if (main !== undefined && main !== null) addReach(entry, c, { port: main, role: portRole(t, c, main) });
+            const main = mainPort(t, c);
+            if (main !== undefined) addReach(entry, c, { port: main, role: portRole(t, c, main) });
             continue;
           }
           if (!wanted) {

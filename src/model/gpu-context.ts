@@ -112,14 +112,14 @@ function gpuNodeSignal(pod: Obj, t: AiTables): GpuNodeSignal | undefined {
   return undefined;
 }
 
-/** GPU infrastructure: by namespace, by the labels of the pod or its workload, or by a main container's image. */
+/** GPU infrastructure: by namespace, by the labels of the pod or its workload, or by a container's image (init too). */
 function isSystem(pod: PodRecord, t: AiTables): boolean {
   if (t.systemNamespace(pod.namespace)) return true;
   const wl = pod.subject.data.workload;
   const wlLabels = isObj(wl) && isObj(wl.labels) ? wl.labels : {};
   if (t.systemLabel(pod.labels) || t.systemLabel(wlLabels)) return true;
   return pod.containers.some((c) => {
-    const key = c.instance.kind === 'container' ? imageKey(c.subject.data) : undefined;
+    const key = imageKey(c.subject.data);
     return key !== undefined && t.systemImage(key);
   });
 }
@@ -271,7 +271,9 @@ function excessCapabilities(c: ContainerRecord, t: AiTables, ctx: GpuContext): v
   const drop = Array.isArray(caps?.drop) ? (caps!.drop as unknown[]) : undefined;
   // Where capabilities-not-dropped reports the same gap, so that one finding remains.
   const gapPath = !caps ? '/securityContext' : !drop ? '/securityContext/capabilities' : '/securityContext/capabilities/drop';
-  for (const m of t.mustDrop) {
+  // CVE-2021-1056 needs GPU device access: only containers that are allotted an accelerator.
+  const hasAccelerator = isObj(subject.data.gpu) && Number((subject.data.gpu as Obj).count) > 0;
+  for (const m of hasAccelerator ? t.mustDrop : []) {
     if (drop?.includes('ALL') || drop?.includes(m.name) || add.includes(m.name)) continue;
     out.push({ value: { capability: m.name, text: `does not drop capability ${m.name}`, why: m.why, risk: 'medium' }, path: gapPath });
   }

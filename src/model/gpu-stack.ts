@@ -5,6 +5,7 @@
 // same rule sees a DaemonSet, a Helm-rendered ClusterPolicy and a toolkit ConfigMap.
 
 import { getAt } from '../util/pointer.js';
+import type { AiTables } from './ai-tables.js';
 import type { ContainerRecord, ModelGraph, ObjectRecord } from './build.js';
 import { envOf } from './gpu-context.js';
 import { parseImageRef, type ImageRef } from './image-ref.js';
@@ -19,13 +20,7 @@ function isObj(v: unknown): v is Obj {
 
 const RISK: Record<string, number> = { critical: 3, high: 2, medium: 1 };
 
-interface ToolkitSettingRow {
-  env?: string;
-  pattern?: string;
-  config?: string;
-  risk: string;
-  why: string;
-}
+type SettingRow = AiTables['toolkitSettings'][number];
 
 interface OperandRow {
   kind: string;
@@ -38,7 +33,10 @@ interface OperandRow {
 /** The verdict for an image: its product (by component or image), its version (from the tag). */
 export function imageVerdict(db: VulnerabilityDb, image: ImageRef, componentId: string | undefined, ctx: MatchContext): VulnerabilityVerdict | undefined {
   if (image.templated) return undefined;
-  const product = (componentId ? db.product(componentId) : undefined) ?? db.productForImage(image);
+  // The table's image patterns say which images carry the product's own version in their tag
+  // (lmcache/vllm-openai is vLLM, but tagged by date); the component decides only when there are none.
+  const byComponent = componentId ? db.product(componentId) : undefined;
+  const product = byComponent && !byComponent.images?.length ? byComponent : db.productForImage(image);
   if (!product) return undefined;
   const version = versionFromTag(product, image.tag);
   return version ? matchVulnerabilities(db, product.id, version, ctx) : undefined;
@@ -81,13 +79,13 @@ function stackOf(map: Map<ObjectRecord, { vulnerable: StackEntry[]; settings: St
   return s;
 }
 
-function settingHits(rows: ToolkitSettingRow[], name: string, value: string): ToolkitSettingRow[] {
-  return rows.filter((r) => r.env === name && r.pattern !== undefined && new RegExp(r.pattern).test(value));
+function settingHits(rows: SettingRow[], name: string, value: string): SettingRow[] {
+  return rows.filter((r) => r.env === name && r.valueRe?.test(value));
 }
 
-export function enrichGpuStack(graph: ModelGraph): void {
+export function enrichGpuStack(graph: ModelGraph, t: AiTables): void {
   const db = vulnerabilityDb(graph.tables.raw);
-  const settingsRows = (graph.tables.raw['gpu-isolation']?.toolkitSettings ?? []) as ToolkitSettingRow[];
+  const settingsRows = t.toolkitSettings;
   const operands = (graph.tables.raw['gpu-isolation']?.operatorOperands ?? []) as OperandRow[];
   const stacks = new Map<ObjectRecord, { vulnerable: StackEntry[]; settings: StackEntry[] }>();
   const recordOf = new Map<unknown, ObjectRecord>();
@@ -145,7 +143,7 @@ export function enrichGpuStack(graph: ModelGraph): void {
     if (o.ref.kind === 'ConfigMap' && apiGroup(o.ref.apiVersion ?? '') === '' && isObj(o.object.data)) {
       for (const [key, text] of Object.entries(o.object.data)) {
         if (typeof text !== 'string') continue;
-        const hits = settingsRows.filter((r) => r.config).map((r) => ({ row: r, m: new RegExp(r.config!).exec(text) })).filter((h) => h.m);
+        const hits = settingsRows.filter((r) => r.configRe).map((r) => ({ row: r, m: r.configRe!.exec(text) })).filter((h) => h.m);
         if (!hits.length) continue;
         // One finding per ConfigMap key: its settings, the worst risk first.
         hits.sort((a, b) => RISK[b.row.risk]! - RISK[a.row.risk]!);

@@ -49,7 +49,7 @@ export interface ImageSubjectInput {
   tables: ImageTables;
   /** Position of the image in the archive (subject keys of unnamed images). */
   index: number;
-  /** The archive holds several images: locations name which. */
+  /** The archive holds several images. */
   several: boolean;
 }
 
@@ -263,8 +263,7 @@ export function buildImageSubject(input: ImageSubjectInput): BuiltImage {
   };
 
   const key = `image:${file}#${ref ?? image.manifestDigest ?? image.configDigest ?? input.index}`;
-  const base: Location = { file, pointer: '' };
-  if (input.several || ref) base.image = imageName;
+  const base: Location = { file, pointer: '', image: imageName };
 
   const at = (pointer: string, extra: Partial<Location> = {}): Location => ({ ...base, pointer, ...extra });
   const locate = (instancePath: string): Location => {

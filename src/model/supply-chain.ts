@@ -146,13 +146,20 @@ function pickleRefs(c: ContainerRecord, t: AiTables): void {
     seen.add(path);
     refs.push({ ref, why, path });
   };
-  const ext = t.pickleExtension;
-  const fileRef = (s: string) => (ext ? new RegExp(`${ext.source}$`, 'i').test(s) : false);
+  const fileRef = (s: string) => (t.pickleFile ? t.pickleFile.test(s) : false);
   const argv = argvOf(c);
-  argv.forEach((a, i) => {
-    const m = t.unsafeLoadMarkers.map((re) => re.exec(a)).find((x) => x);
-    if (m) add(m[0].trim(), 'unsafe-load', `/argv/${i}`);
-  });
+  // Markers may span items (`--load-format`, `pt`): match the joined command line and report
+  // the item where the match ends.
+  const joined = argv.join(' ');
+  const ends: number[] = [];
+  argv.reduce((off, a) => (ends.push(off + a.length), off + a.length + 1), 0);
+  for (const re of t.unsafeLoadMarkers) {
+    for (const m of joined.matchAll(re)) {
+      const end = (m.index ?? 0) + m[0].length;
+      const i = ends.findIndex((e) => end <= e);
+      if (i >= 0) add(m[0].trim(), 'unsafe-load', `/argv/${i}`);
+    }
+  }
   for (const tok of argvTokens(argv)) {
     const text = unquote(tok.text.includes('=') && !tok.text.includes('://') ? tok.text.slice(tok.text.lastIndexOf('=') + 1) : tok.text);
     if (fileRef(text)) add(text, 'format', `/argv/${tok.index}`);
@@ -273,7 +280,7 @@ function aiTokens(graph: ModelGraph, c: ContainerRecord, t: AiTables): void {
   if (!Array.isArray(env)) return;
   for (const e of env) {
     if (!isObj(e) || e.literal !== true || typeof e.value !== 'string') continue;
-    if (t.notSecretValue(e.value)) continue;
+    if (t.notSecretValue(e.value, String(e.name))) continue;
     const kind = typeof e.tokenKind === 'string' && t.aiTokenKinds.has(e.tokenKind) ? e.tokenKind : undefined;
     if (kind) e.aiToken = kind;
     else if (t.aiTokenName(String(e.name))) e.aiToken = 'name';
@@ -292,7 +299,9 @@ function cliSecrets(graph: ModelGraph, c: ContainerRecord, t: AiTables): void {
   argv.forEach((a, i) => {
     for (const re of t.cliSecretCommands) {
       const m = re.exec(a);
-      if (m?.[1] && !t.notSecretValue(m[1])) found.push({ flag: m[0].split(/\s+/)[0]!, value: m[1], path: `/argv/${i}` });
+      // Named by the command up to the credential: `huggingface-cli login --token`.
+      const flag = m?.[1] ? m[0].slice(0, m[0].lastIndexOf(m[1])).replace(/[\s="']+$/, '') : '';
+      if (m?.[1] && !t.notSecretValue(m[1])) found.push({ flag, value: m[1], path: `/argv/${i}` });
     }
   });
   const seen = new Set<string>();

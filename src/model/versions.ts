@@ -57,6 +57,8 @@ export interface VulnerabilityVerdict {
   cveList: string;
   /** Summary of the most severe advisory (messages). */
   summary: string;
+  /** `CVE-a, CVE-b: summary`, or the summary alone when no CVE id exists (messages). */
+  headline: string;
   advisories: Advisory[];
 }
 
@@ -241,6 +243,7 @@ export function matchVulnerabilities(db: VulnerabilityDb, product: string, versi
     cves,
     cveList: cves.length ? cves.join(', ') : worst.summary,
     summary: worst.summary,
+    headline: cves.length ? `${cves.join(', ')}: ${worst.summary}` : worst.summary,
     advisories: matched,
   };
 }

@@ -16,6 +16,8 @@ function location(l: Location): Record<string, unknown> {
     out.endColumn = l.position.endColumn;
   }
   out.pointer = l.pointer;
+  if (l.image) out.image = l.image;
+  if (l.layer) out.layer = l.layer;
   if (l.helmSource) out.helmSource = l.helmSource;
   if (l.message) out.message = l.message;
   return out;

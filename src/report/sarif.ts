@@ -224,7 +224,8 @@ class Locator {
 }
 
 function region(p: Position | undefined): Json {
-  if (!p) return { startLine: 1, startColumn: 1 };
+  // No position: a binary input (an image tarball) as a whole.
+  if (!p) return { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   const startLine = Math.max(1, p.line);
   const startColumn = Math.max(1, p.column);
   let endLine = Math.max(startLine, p.endLine);
@@ -256,6 +257,15 @@ function place(l: Location, loc: Locator, f?: Pick<Finding, 'object' | 'containe
     if (l.pointer && field !== undefined) logical.push({ name: field, fullyQualifiedName: `${l.logical}${l.pointer}`, kind: 'property' });
   } else if (name) {
     logical.push({ name: f!.object!.name ?? name, fullyQualifiedName: name, kind: 'resource' });
+  }
+  if (l.image !== undefined) {
+    // A file inside an image tarball: the tarball is the artifact, the path a logical location.
+    logical.push({ name: l.image, fullyQualifiedName: l.image, kind: 'module' });
+    if (l.pointer) {
+      const entry: Json = { name: l.pointer.split('/').pop() || l.pointer, fullyQualifiedName: `${l.image}:${l.pointer}`, kind: 'resource' };
+      if (l.layer) entry.properties = { layer: l.layer };
+      logical.push(entry);
+    }
   }
   const out: Json = {};
   if (l.message) out.message = { text: l.message };

@@ -56,7 +56,9 @@ function summaryLine(ctx: ReportContext, findings: Finding[], suppressed: number
   const s = ctx.result.stats;
   const counts = countBySeverity(findings);
   const bySev = SEVERITIES.filter((sev) => counts[sev] > 0).map((sev) => `${counts[sev]} ${sev}`);
-  const scanned = [`${s.files} file${s.files === 1 ? '' : 's'}`, `${s.objects} object${s.objects === 1 ? '' : 's'}`];
+  // An audit reads no files: name the cluster instead (aigis audit passes options.cluster).
+  const source = typeof ctx.options.cluster === 'string' ? `cluster ${ctx.options.cluster}` : `${s.files} file${s.files === 1 ? '' : 's'}`;
+  const scanned = [source, `${s.objects} object${s.objects === 1 ? '' : 's'}`];
   if (s.skipped) scanned.push(`${s.skipped} skipped`);
   if (s.failed) scanned.push(`${s.failed} unreadable`);
   if (suppressed) scanned.push(`${suppressed} suppressed`);

@@ -14,6 +14,7 @@ import { logicalName } from '../model/subject.js';
 import { SEVERITY_RANK, type Finding, type LoadedDocument, type ObjectRef, type Severity, type Source } from '../model/types.js';
 import { evaluateLoaded } from '../engine/scan.js';
 import type { Catalogue } from '../engine/rule.js';
+import type { ConfigIgnore } from '../engine/suppress.js';
 import { maskSecrets } from '../cli/output.js';
 import { asLoaded, clusterDocument } from '../loaders/cluster/audit.js';
 import { groupKind, wantedKinds } from '../loaders/cluster/resources.js';
@@ -57,6 +58,8 @@ export interface ReviewerOptions {
   clusterName: string;
   only?: ReadonlySet<string>;
   ruleSettings?: ReadonlyMap<string, Severity | 'off'>;
+  /** `ignore` entries of the config file (their `objects:` patterns). */
+  ignores?: ConfigIgnore[];
   context?: ContextSource;
   /** Most warnings returned (kubectl prints each on its own line). */
   maxWarnings?: number;
@@ -181,7 +184,7 @@ export class Reviewer {
       catalogue: this.options.catalogue,
       only: this.options.only,
       ruleSettings: this.options.ruleSettings,
-      suppress: { inline: this.options.allowInlineSuppressions },
+      suppress: { inline: this.options.allowInlineSuppressions, ignores: this.options.ignores },
     });
     const logical = logicalName(this.source.path, this.source.context, ref);
     const targetOf = (id: string) => this.options.catalogue.byId.get(id)?.target;

@@ -289,6 +289,21 @@ describe('aigis audit (CLI)', () => {
     expect(places).toEqual(PRIVILEGED_TEMPLATES.filter((p) => !p.includes('/kube-system/')));
   });
 
+  it('applies .aigis.yaml: rule settings and ignore entries naming objects', async () => {
+    const { kubeconfig } = await fake();
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'aigis-audit-config-'));
+    fs.writeFileSync(
+      path.join(cwd, '.aigis.yaml'),
+      'rules:\n  rbac-wildcard: off\nignore:\n  - rule: privileged-container\n    objects: [DaemonSet/kube-system/kube-proxy]\n    reason: node agent, privileged by design\n',
+    );
+    const r = await aigisAsync(['audit', '--kubeconfig', kubeconfig, '--format', 'json'], { cwd });
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; location: { logical?: string }; suppression?: { kind: string; justification: string } }> };
+    const proxy = report.findings.filter((f) => f.ruleId === 'privileged-container' && f.location.logical === 'cluster:fake/kube-system/DaemonSet/kube-proxy');
+    expect(proxy.map((f) => f.suppression)).toEqual([{ kind: 'external', justification: 'node agent, privileged by design', source: 'config' }]);
+    expect(report.findings.some((f) => f.ruleId === 'rbac-wildcard')).toBe(false);
+  });
+
   it('exits 2 with one line when it cannot connect', () => {
     const kubeconfig = writeKubeconfig(path.join(dir, 'cli-closed'), { server: 'https://127.0.0.1:9', ca: ca.ca, token: TOKEN, context: 'prod' });
     const r = aigis(['audit', '--kubeconfig', kubeconfig]);

@@ -16,6 +16,7 @@ import type { Finding, LoadedDocument } from '../../src/model/types.js';
 import { FINGERPRINT_KEY, SECURITY_SEVERITY, gitRoot, sarifReport, templatePosition, type SarifOptions } from '../../src/report/sarif.js';
 import { packageRoot } from '../../src/rules/paths.js';
 import { parsePointer } from '../../src/util/pointer.js';
+import { isDockerfileName } from '../../src/loaders/discover.js';
 import { sarifSchemaErrors } from '../helpers/sarif.js';
 import { testCatalogue } from '../helpers/scan.js';
 
@@ -80,10 +81,28 @@ function checkRegionHoldsKey(result: Json, sarifRoot: string): void {
   const file = path.join(sarifRoot, decodeURIComponent(loc.artifactLocation.uri));
   const { startLine, startColumn, endLine, endColumn } = loc.region;
   for (const n of [startLine, startColumn, endLine, endColumn]) expect(Number.isInteger(n) && n >= 1, `${result.ruleId}: region ${JSON.stringify(loc.region)}`).toBe(true);
-  const text = fs.readFileSync(file, 'utf8');
-  const line = text.split('\n')[startLine - 1]!;
-  const at = line.slice(startColumn - 1);
   const pointer = (result.properties?.pointer as string | undefined) ?? '';
+  if (/\.(tar|tgz|tar\.gz|oci)$/i.test(file)) {
+    // An image: the tarball as a whole, and the path inside it as a logical location.
+    expect(loc.region).toEqual({ startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 });
+    expect(result.locations[0].logicalLocations.length).toBeGreaterThan(0);
+    return;
+  }
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const line = lines[startLine - 1]!;
+  const at = line.slice(startColumn - 1);
+  if (isDockerfileName(path.basename(file))) {
+    // The pointer names the instruction (`/stages/<stage>/RUN:1a2b3c4d/…`): the region is on
+    // that instruction, whose first line (before any continuation) starts with its keyword.
+    const keyword = parsePointer(pointer).map((s) => /^([A-Z]+):[0-9a-f]{8}/.exec(s)?.[1]).find(Boolean);
+    let first = startLine - 1;
+    while (first > 0 && /\\\s*$/.test(lines[first - 1]!)) first--;
+    const what = `${result.ruleId} ${pointer} at ${loc.artifactLocation.uri}:${startLine}:${startColumn}`;
+    expect(at.trim().length, what).toBeGreaterThan(0);
+    if (keyword) expect(lines[first]!, what).toMatch(new RegExp(`^\\s*${keyword}\\b`, 'i'));
+    return;
+  }
   const { last, parentIsArray } = deepestExisting(objectAt(text, startLine), pointer);
   const what = `${result.ruleId} ${pointer} at ${loc.artifactLocation.uri}:${startLine}:${startColumn} (${JSON.stringify(line)})`;
   if (last === undefined) {
@@ -111,6 +130,19 @@ describe('SARIF of examples/', () => {
       expect(r.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{32}$/);
       if (rules[r.ruleIndex].properties.tags.includes('input')) continue;
       checkRegionHoldsKey(r, sarifRoot);
+    }
+  });
+});
+
+describe('SARIF of a Dockerfile', () => {
+  it('is valid and every region is on its instruction', async () => {
+    const doc = await sarifOf(['test/report/fixtures/docker/Dockerfile'], { sarifRoot: root });
+    expect(sarifSchemaErrors(doc)).toEqual([]);
+    const results = doc.runs[0].results as Json[];
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      if (doc.runs[0].tool.driver.rules[r.ruleIndex].properties.tags.includes('input')) continue;
+      checkRegionHoldsKey(r, root);
     }
   });
 });
@@ -196,7 +228,7 @@ describe('fingerprints', () => {
     expect(prints(a).length).toBeGreaterThan(0);
     expect(prints(b)).toEqual(prints(a));
     // …while the lines did move (before.yaml:11, after.yaml:20).
-    const line = (d: Json) => (d.runs[0].results as Json[]).find((r) => r.ruleId === 'privileged-container')!.locations[0].physicalLocation.region.startLine;
+    const line = (d: Json) => (d.runs[0].results as Json[]).find((r) => String(r.properties.pointer).endsWith('/securityContext/privileged'))!.locations[0].physicalLocation.region.startLine;
     expect([line(a), line(b)]).toEqual([11, 20]);
   });
 

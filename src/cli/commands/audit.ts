@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { evaluateLoaded, compareFindings } from '../../engine/scan.js';
-import { loadCatalogue } from '../../rules/catalogue.js';
 import { UsageError } from '../../util/errors.js';
+import { clusterRunConfig } from '../cluster-config.js';
 import type { CliIO } from '../io.js';
 import { exitCode, maskSecrets, parseFailOn, reportTargets, writeReports } from '../output.js';
 import type { Command } from './types.js';
@@ -23,6 +23,8 @@ Options:
   -f, --format FORMAT          text (default), json, or another report format; see aigis scan
   -o, --output FILE            write the report of the preceding --format to FILE
       --fail-on LEVEL          exit 1 when a finding is at or above LEVEL (default low); none never
+      --config FILE            use FILE instead of the .aigis.yaml found from the working directory up
+      --no-inline-suppressions ignore ignore.aigis.dev annotations on the cluster's objects
       --rules DIR              add the rules (and data tables) in DIR; repeatable
       --rule ID                run only this rule; repeatable
       --page-size N            objects per list request (default 500)
@@ -70,6 +72,8 @@ export const auditCommand: Command = {
         format: { type: 'string', short: 'f', multiple: true },
         output: { type: 'string', short: 'o', multiple: true },
         'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        'no-inline-suppressions': { type: 'boolean' },
         rules: { type: 'string', multiple: true },
         rule: { type: 'string', multiple: true },
         'page-size': { type: 'string' },
@@ -88,16 +92,16 @@ export const auditCommand: Command = {
       throw new UsageError('--namespace and --exclude-namespace do not go together: name the namespaces to audit, or the ones to leave out');
     }
     const targets = reportTargets(tokens ?? []);
-    const failOn = parseFailOn(values['fail-on']);
     const pageSize = positiveInt(values['page-size'], '--page-size', 500);
     const concurrency = positiveInt(values.concurrency, '--concurrency', 8);
     const retries = values.retries === undefined ? 4 : Number(values.retries);
     if (!Number.isSafeInteger(retries) || retries < 0) throw new UsageError(`--retries must be a whole number (got "${values.retries}")`);
     const timeoutMs = values['request-timeout'] === undefined ? 30_000 : parseDuration(values['request-timeout'], '--request-timeout');
 
-    const catalogue = await loadCatalogue({ ruleDirs: values.rules });
-    const only = values.rule?.length ? new Set(values.rule) : undefined;
-    for (const id of only ?? []) if (!catalogue.byId.has(id)) throw new UsageError(`unknown rule "${id}" (see aigis rules)`);
+    const run = await clusterRunConfig({ config: values.config, search: true, cwd: io.cwd, ruleDirs: values.rules, only: values.rule });
+    const { catalogue, only, ruleSettings } = run;
+    const failOn = parseFailOn(values['fail-on'], run.failOn ?? 'low');
+    const suppress = { inline: values['no-inline-suppressions'] !== true && run.inlineSuppressions !== false, ignores: run.ignores, cwd: io.cwd };
 
     const progress = io.stderr.isTTY ? progressLine(io) : undefined;
     const { auditCluster, asLoaded } = await import('../../loaders/cluster/audit.js');
@@ -122,7 +126,7 @@ export const auditCommand: Command = {
     }
     for (const w of audit.warnings) io.stderr.write(`aigis: warning: ${w}\n`);
 
-    const result = evaluateLoaded(asLoaded(audit.documents), { catalogue, only });
+    const result = evaluateLoaded(asLoaded(audit.documents), { catalogue, only, ruleSettings, suppress });
     result.findings.sort(compareFindings);
     if (progress) {
       const s = audit.stats;

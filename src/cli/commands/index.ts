@@ -9,4 +9,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./rules.js')).rulesCommand,
   explain: async () => (await import('./explain.js')).explainCommand,
   init: async () => (await import('./init.js')).initCommand,
+  sbom: async () => (await import('./sbom.js')).sbomCommand,
 };

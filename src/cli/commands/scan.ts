@@ -5,6 +5,7 @@ import { UsageError } from '../../util/errors.js';
 import type { CliIO } from '../io.js';
 import { exitCode, parseFailOn, printErrors, reportTargets, writeReports } from '../output.js';
 import { runScan } from '../run-scan.js';
+import { IMAGE_OPTIONS, IMAGE_USAGE, imageLoaderOptions } from '../image-options.js';
 import type { Command } from './types.js';
 
 const USAGE = `Usage: aigis scan [options] PATH...
@@ -35,6 +36,8 @@ Options:
       --max-file-size N   largest file to read, in bytes (default ${DEFAULT_LIMITS.maxFileBytes})
   -h, --help              show this help
 
+${IMAGE_USAGE}
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.`;
 
 export const scanCommand: Command = {
@@ -61,6 +64,7 @@ export const scanCommand: Command = {
         'sarif-root': { type: 'string' },
         'chart-dir': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
+        ...IMAGE_OPTIONS,
       },
     });
     if (values.help) {
@@ -92,6 +96,7 @@ export const scanCommand: Command = {
       limits: { ...DEFAULT_LIMITS, maxFileBytes },
       stdin: io.stdin,
       recordChecks: targets.some((t) => t.format === 'junit'),
+      loaderOptions: imageLoaderOptions(values),
     });
     printErrors(result, io);
     const reporterOptions = { sarifRoot: values['sarif-root'], chartDirs: values['chart-dir'], ruleSettings, only: values.rule };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadCatalogue } from '../../rules/catalogue.js';
 import { UsageError } from '../../util/errors.js';
+import { clusterRunConfig } from '../cluster-config.js';
 import type { CliIO } from '../io.js';
 import { parseFailOn } from '../output.js';
 import type { Command } from './types.js';
@@ -35,6 +35,8 @@ Options:
                                     the pod's service account)
       --cluster-name NAME           cluster name in messages (default: the context name, or
                                     "admission" without --cluster-context)
+      --config FILE                 .aigis.yaml to apply: rule settings, rule folders, table rows,
+                                    ignore entries for objects (none is searched for)
       --rules DIR                   add the rules (and data tables) in DIR; repeatable
       --rule ID                     run only this rule; repeatable
       --max-body-size BYTES         largest AdmissionReview accepted (default 8388608)
@@ -73,6 +75,7 @@ export const webhookCommand: Command = {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         'cluster-name': { type: 'string' },
+        config: { type: 'string' },
         rules: { type: 'string', multiple: true },
         rule: { type: 'string', multiple: true },
         'max-body-size': { type: 'string' },
@@ -101,9 +104,8 @@ export const webhookCommand: Command = {
     }
 
     const log = (entry: Record<string, unknown>) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-    const catalogue = await loadCatalogue({ ruleDirs: values.rules });
-    const only = values.rule?.length ? new Set(values.rule) : undefined;
-    for (const id of only ?? []) if (!catalogue.byId.has(id)) throw new UsageError(`unknown rule "${id}" (see aigis rules)`);
+    const run = await clusterRunConfig({ config: values.config, search: false, cwd: io.cwd, ruleDirs: values.rules, only: values.rule });
+    const { catalogue, only } = run;
 
     const { Reviewer } = await import('../../webhook/review.js');
     const { WebhookServer } = await import('../../webhook/server.js');
@@ -122,10 +124,13 @@ export const webhookCommand: Command = {
       mode,
       failOn,
       warnOn,
-      allowInlineSuppressions: values['allow-inline-suppressions'] === true,
+      // Both must agree: the flag opts in, and the config file may still forbid it.
+      allowInlineSuppressions: values['allow-inline-suppressions'] === true && run.inlineSuppressions !== false,
       denyExisting: values['deny-existing'] === true,
       clusterName,
       only,
+      ruleSettings: run.ruleSettings,
+      ignores: run.ignores,
       context: cache,
     });
     const server = await WebhookServer.start({

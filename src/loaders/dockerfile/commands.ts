@@ -312,7 +312,7 @@ export function commandData(
       in: where.in,
       run: where.run,
       argv: c.argv,
-      text: shorten(c.argv.join(' ')),
+      summary: shorten(c.argv.join(' ')),
       program,
       args,
       opts,

@@ -10,7 +10,7 @@
 
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { Problem, Source, Subject } from '../../model/types.js';
-import { parseImageRef } from '../../model/image-ref.js';
+import { parseImageRef, type ImageRef } from '../../model/image-ref.js';
 import { modelTables } from '../../model/tables.js';
 import { aiTables } from '../../model/ai-tables.js';
 import type { DataTables } from '../../rules/data.js';
@@ -43,6 +43,7 @@ const PREDEFINED = new Set([
 ]);
 const POSIX_SHELL = /^(sh|bash|dash|ash|zsh|ksh|mksh|busybox)$/;
 const URL_RE = /^https?:\/\//i;
+const FLAG_VALUE = /^\s*(true|false|yes|no|on|off|enabled?|disabled?|[-+]?\d{1,6})\s*$/i;
 
 type Parse = (src: string) => unknown;
 
@@ -280,7 +281,8 @@ class Builder {
     const secretName = this.t.secretName(v.name) || this.ai.aiTokenName(v.name);
     const tokenKind = v.value ? (this.t.tokenValue(v.value) ?? null) : null;
     // `${X}` references still carry whatever X holds into the image; only dummies are harmless.
-    const placeholder = v.value !== null && !v.value.includes('$') && this.ai.notSecretValue(v.value);
+    // Flags and counts (`ARG SCCACHE_S3_NO_CREDENTIALS=0`) are not credentials either.
+    const placeholder = v.value !== null && !v.value.includes('$') && (this.ai.notSecretValue(v.value) || FLAG_VALUE.test(v.value));
     const secret = v.value !== null && !placeholder && (secretName || !!tokenKind) && !v.value.includes('$');
     const display = v.value === null ? 'no default: set with --build-arg' : secret ? maskSecret(v.value) : v.value === '' ? "''" : v.value;
     const data: VariableData = { ...v, secretName, tokenKind, placeholder, display };
@@ -343,7 +345,7 @@ class Builder {
         resolved: expanded.resolved,
         platform: platform ? platform.value : null,
       },
-      user: parent?.data.user ? { ...parent.data.user, inherited: true } : null,
+      user: parent?.data.user ? { ...parent.data.user, inherited: true } : this.baseUser(parent || scratch || !image || !expanded.resolved ? null : parseImageRef(image)),
       env: [],
       environment: {},
       args: [],
@@ -401,6 +403,15 @@ class Builder {
     }
     this.stages.push(state);
     return state;
+  }
+
+  /** The user a well-known base image runs as (rules.d/data/base-images.yaml), else null. */
+  private baseUser(ref: ImageRef | null): UserData | null {
+    if (!ref || ref.templated) return null;
+    const key = `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ''}`;
+    const row = baseImageRows(this.tables).find((r) => r.re.test(key));
+    if (!row) return null;
+    return { value: row.user, user: row.user, group: null, root: row.root === true, inherited: true };
   }
 
   private instruction(ins: Ins, s: StageState): void {
@@ -468,7 +479,7 @@ class Builder {
       const span = this.span(ins.args, p.start, p.nameEnd, ins.idx, `/${escapeSegment(p.name)}`);
       s.subject.span(`/env/${s.data.env.length}`, span);
       s.subject.span(`/environment/${escapeSegment(p.name)}`, span);
-      s.data.env.push({ name: p.name, value: p.value, text: shorten(`${p.name}=${p.value}`) });
+      s.data.env.push({ name: p.name, value: p.value, summary: shorten(`${p.name}=${p.value}`) });
       s.env.set(p.name, p.value);
       s.envSpan.set(p.name, span);
       this.addVariable({ instruction: 'ENV', name: p.name, value: p.value, stage: s.data.index }, span);
@@ -558,6 +569,7 @@ class Builder {
     const run: RunData = {
       form: 'shell',
       text: rest,
+      summary: shorten(`RUN ${rest}`),
       argv: null,
       commands: [],
       mounts,
@@ -613,11 +625,11 @@ class Builder {
     if (json) {
       const argv = json.map((j) => j.value);
       const list = this.execCommands(argv, lookup);
-      return { data: { keyword: where as ExecData['keyword'], form: 'exec', text, argv, commands: commandData(list, { in: where, run: null }, Object.fromEntries(s.env)), overridden: false }, list, whole: true, offset };
+      return { data: { keyword: where as ExecData['keyword'], form: 'exec', text, summary: shorten(`${where} ${text}`), argv, commands: commandData(list, { in: where, run: null }, Object.fromEntries(s.env)), overridden: false }, list, whole: true, offset };
     }
     const r = this.script(ins, s, text, offset, lookup);
     const argv = [...s.data.shell, text];
-    return { data: { keyword: where as ExecData['keyword'], form: 'shell', text, argv, commands: commandData(r.commands, { in: where, run: null }, Object.fromEntries(s.env)), overridden: false }, list: r.commands, whole: false, offset };
+    return { data: { keyword: where as ExecData['keyword'], form: 'shell', text, summary: shorten(`${where} ${text}`), argv, commands: commandData(r.commands, { in: where, run: null }, Object.fromEntries(s.env)), overridden: false }, list: r.commands, whole: false, offset };
   }
 
   private exec(ins: Ins, s: StageState): void {
@@ -671,7 +683,7 @@ class Builder {
     const fromValue = fromFlag ? processWord(fromFlag.word.raw.slice(fromFlag.word.raw.indexOf('=') + 1), this.escape, lookup) : undefined;
     const data: CopyData = {
       instruction: ins.keyword as 'COPY' | 'ADD',
-      text: shorten(`${ins.keyword} ${ins.args.text.split('\n', 1)[0]}`),
+      summary: shorten(`${ins.keyword} ${ins.args.text.split('\n', 1)[0]}`),
       sources: srcWords.map((w) => ({
         path: w.value,
         url: URL_RE.test(w.value),
@@ -1007,3 +1019,14 @@ function secretFileRows(tables: DataTables): Array<{ kind: string; re: RegExp; e
   return rows;
 }
 
+
+const baseImageCache = new WeakMap<DataTables, Array<{ re: RegExp; user: string; root?: boolean }>>();
+
+function baseImageRows(tables: DataTables): Array<{ re: RegExp; user: string; root?: boolean }> {
+  let rows = baseImageCache.get(tables);
+  if (!rows) {
+    rows = tableRows<{ pattern: string; user: string; root?: boolean }>(tables, 'base-images', 'defaultUsers').map((r) => ({ re: new RegExp(r.pattern), user: r.user, root: r.root }));
+    baseImageCache.set(tables, rows);
+  }
+  return rows;
+}

@@ -18,8 +18,8 @@ export interface CommandData {
   run: number | null;
   /** Words after quote removal; variables with a known value are expanded, others kept as written (`$HOME`). */
   argv: string[];
-  /** The command line for messages (words joined, shortened). */
-  text: string;
+  /** The command line for messages (words joined, at most 100 characters). */
+  summary: string;
   /** Base name of the program run, after wrappers such as sudo, env, exec, nohup, time (`/usr/bin/python3` → `python3`). */
   program: string;
   /** The arguments after the program. */
@@ -75,6 +75,8 @@ export interface RunData {
   form: 'shell' | 'exec' | 'heredoc';
   /** The script as the shell sees it (continuations joined, here-documents included). */
   text: string;
+  /** `RUN <script>` for messages (at most 100 characters). */
+  summary: string;
   /** Exec form: the JSON array. */
   argv: string[] | null;
   commands: CommandData[];
@@ -91,7 +93,10 @@ export interface RunData {
 export interface ExecData {
   keyword: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK';
   form: 'shell' | 'exec';
+  /** The arguments as written (continuations joined). */
   text: string;
+  /** `CMD …` for messages (at most 100 characters). */
+  summary: string;
   argv: string[];
   commands: CommandData[];
   /** This instruction is overridden by a later one of the same keyword in the stage. */
@@ -117,8 +122,8 @@ export interface VariableData {
 
 export interface CopyData {
   instruction: 'COPY' | 'ADD';
-  /** The instruction for messages (shortened). */
-  text: string;
+  /** The instruction for messages (at most 100 characters). */
+  summary: string;
   sources: Array<{
     path: string;
     url: boolean;
@@ -176,8 +181,8 @@ export interface StageData {
     platform: string | null;
   };
   user: UserData | null;
-  /** ENV instructions of this stage; `text` is `NAME=value` for messages. */
-  env: Array<{ name: string; value: string; text: string }>;
+  /** ENV instructions of this stage; `summary` is `NAME=value` for messages. */
+  env: Array<{ name: string; value: string; summary: string }>;
   /** Effective environment at the end of the stage (inherited through FROM <stage>). */
   environment: Record<string, string>;
   args: Array<{ name: string; value: string | null }>;

@@ -53,8 +53,8 @@ async function* prepend(head: Uint8Array[], it: AsyncIterator<Uint8Array>): Asyn
   for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
 }
 
-/** A tar archive (file or bytes): every member read once, in order. */
-export async function readTarArchive(open: () => Readable, ctx: ScanContext): Promise<BlobStore> {
+/** A tar archive (file or bytes, possibly gzipped as a whole): every member read once, in order. */
+export async function readTarArchive(open: () => Readable, gzipped: boolean, ctx: ScanContext): Promise<BlobStore> {
   const meta = new Map<string, Buffer>();
   const layers = new Map<string, LayerScan>();
   const links = new Map<string, string>();
@@ -63,22 +63,9 @@ export async function readTarArchive(open: () => Readable, ctx: ScanContext): Pr
   let metaBytes = 0;
 
   const raw = open();
-  // `docker save | gzip > image.tar.gz`: peek at the first bytes to see which.
-  const first = await new Promise<Buffer | undefined>((resolve, reject) => {
-    const onReadable = () => {
-      const c = raw.read(2) as Buffer | null;
-      raw.off('error', reject);
-      raw.off('end', onEnd);
-      resolve(c ?? undefined);
-    };
-    const onEnd = () => resolve(undefined);
-    raw.once('readable', onReadable);
-    raw.once('end', onEnd);
-    raw.once('error', reject);
-  });
-  if (first) raw.unshift(first);
   let input: Readable = raw;
-  if (first && first[0] === 0x1f && first[1] === 0x8b) {
+  if (gzipped) {
+    // `docker save | gzip > image.tar.gz`
     const gunzip = zlib.createGunzip({ chunkSize: 64 * 1024 });
     raw.pipe(gunzip);
     raw.on('error', (e) => gunzip.destroy(e));
@@ -139,6 +126,8 @@ export async function readTarArchive(open: () => Readable, ctx: ScanContext): Pr
     }
     const norm = normalizeEntryPath(rawName);
     const name = norm.path.slice(1);
+    // A member cut short errors on its stream too; the archive-level error reports it.
+    (stream as unknown as { on(e: string, f: () => void): void }).on('error', () => {});
     const drain = async () => {
       for await (const _ of stream);
     };
@@ -183,7 +172,7 @@ export async function readTarArchive(open: () => Readable, ctx: ScanContext): Pr
   if (fatal instanceof ImageLimitError) throw fatal;
   if (fatal !== undefined) {
     const m = (fatal as Error).message ?? String(fatal);
-    const why = /Unexpected end of data/.test(m) || (/Invalid tar header/.test(m) && outerBytes % 512 !== 0)
+    const why = /Unexpected end of data/.test(m) || (/Invalid tar header/.test(m) && members.size > 0 && outerBytes % 512 !== 0)
       ? 'the archive is truncated'
       : /Invalid tar header/.test(m)
         ? 'the archive is not a tar (or is corrupt)'

@@ -15,7 +15,7 @@ import { AigisError } from '../../util/errors.js';
 import { buildImageSubject } from '../../model/image.js';
 import type { Subject } from '../../model/types.js';
 import { readLayoutDir, readTarArchive, type BlobStore } from './archive.js';
-import { Budget, type LayerScan } from './layer.js';
+import { Budget, emptyScan, type LayerScan } from './layer.js';
 import { imageLimits } from './limits.js';
 import { PlatformError, resolveImages, type ResolvedImage } from './manifest.js';
 import { mergeLayers, type MergedImage } from './merge.js';
@@ -37,6 +37,19 @@ export interface ImageArchive {
 }
 
 let builtinTables: DataTables | undefined;
+
+const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+async function head(file: string): Promise<Buffer> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
 
 function tablesOf(ctx: Pick<LoadContext, 'tables'>): DataTables {
   if (ctx.tables) return ctx.tables;
@@ -60,7 +73,7 @@ export async function readImageArchive(input: Input, ctx: Pick<LoadContext, 'tab
     if (bytes.length > ctx.limits.maxFileBytes) {
       throw new AigisError(`standard input is larger than the ${ctx.limits.maxFileBytes} byte limit (raise it with --max-file-size, or pass the archive as a file)`, { file: '-' });
     }
-    store = await readTarArchive(() => Readable.from([bytes]), scanCtx);
+    store = await readTarArchive(() => Readable.from([bytes], { objectMode: false }), isGzip(bytes), scanCtx);
   } else {
     let stat: fs.Stats;
     try {
@@ -72,7 +85,7 @@ export async function readImageArchive(input: Input, ctx: Pick<LoadContext, 'tab
       if (!fs.existsSync(`${input.path}/oci-layout`)) throw new AigisError('not an OCI image layout (no oci-layout file)', { file: input.path });
       store = readLayoutDir(input.path, scanCtx);
     } else {
-      store = await readTarArchive(() => fs.createReadStream(input.path, { highWaterMark: 1 << 20 }), scanCtx);
+      store = await readTarArchive(() => fs.createReadStream(input.path, { highWaterMark: 1 << 20 }), isGzip(await head(input.path)), scanCtx);
     }
   }
 
@@ -91,7 +104,17 @@ export async function readImageArchive(input: Input, ctx: Pick<LoadContext, 'tab
   for (const image of resolution.images) {
     // One layer at a time: a layout directory reads each blob now; an archive has read them.
     const scans: Array<LayerScan | undefined> = [];
-    for (const l of image.layers) scans.push(await store.layer(l.name));
+    for (const [i, l] of image.layers.entries()) {
+      const target = store.resolve(l.name);
+      if (target && typeof target === 'object') {
+        const loop = emptyScan(l.name);
+        loop.failed = 'symlink loop';
+        loop.problems.push({ code: 'archive-invalid', message: `layer ${i + 1} is a symlink loop in the archive: ${target.loop.join(' -> ')}` });
+        scans.push(loop);
+        continue;
+      }
+      scans.push(await store.layer(l.name));
+    }
     images.push({ image, merged: mergeLayers(image.layers, scans) });
   }
   return { images, problems, tables };

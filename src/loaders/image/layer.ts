@@ -425,6 +425,8 @@ function describeTarError(e: Error, kind: Compression): string {
 
 function onEntry(scan: LayerScan, header: tar.Header, stream: Readable, next: (e?: unknown) => void, ctx: ScanContext): void {
   const name = header.name ?? '';
+  // An entry cut short errors on its stream too; the layer-level error reports it.
+  stream.on('error', () => {});
   ctx.budget.addEntry(`layer ${scan.id}`);
   scan.entries++;
   const limits = ctx.budget.limits;

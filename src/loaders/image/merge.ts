@@ -32,9 +32,9 @@ export interface MergedImage {
   incomplete: number[];
 }
 
+/** `sha256:<64 hex>` → `sha256:<12 hex>`; anything else (a member name) as it is. */
 export function shortDigest(digest: string): string {
-  const i = digest.indexOf(':');
-  return i >= 0 ? digest.slice(0, i + 13) : digest.slice(0, 12);
+  return /^[a-z0-9]+:[a-f0-9]{12,}$/.test(digest) ? digest.slice(0, digest.indexOf(':') + 13) : digest;
 }
 
 function ancestors(path: string): string[] {

@@ -232,6 +232,8 @@ class DocumentParser {
     }
     if (this.nIndent !== 0) throw BAIL;
     this.lineAt(this.nAt);
+    // The library reads a sequence on the BOM's line as an error.
+    if (this.ls === 1 && this.isDash(this.nAt)) throw BAIL;
     const data = this.isDash(this.nAt) ? this.seq(0, this.nAt, 0) : this.map(0, this.nAt, 0);
     if (!this.nEnd) throw BAIL;
     doc.data = data;
@@ -357,10 +359,16 @@ class DocumentParser {
     let end1: number;
     for (;;) {
       let c = dashAt + 1;
-      if (c >= this.ce) throw BAIL; // an empty item, or one whose node starts on the next line
       while (c < this.ce && text.charCodeAt(c) === SP) c++;
-      if (c >= this.ce || text.charCodeAt(c) === HASH || this.isDash(c)) throw BAIL;
-      if (this.isKeyLine(c)) {
+      if (c >= this.ce || text.charCodeAt(c) === HASH) {
+        // `-` alone (or with a comment): the item's node starts on a deeper line.
+        this.scan(this.le, -1, -1);
+        if (this.nEnd || this.nIndent <= indent) throw BAIL; // an empty item
+        this.lineAt(this.nAt);
+        arr.push(this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth + 1) : this.map(this.nIndent, this.nAt, depth + 1));
+      } else if (this.isDash(c)) {
+        throw BAIL;
+      } else if (this.isKeyLine(c)) {
         arr.push(this.map(c - this.ls, c, depth + 1));
       } else {
         arr.push(this.leaf(c, indent, depth + 1));
@@ -414,7 +422,7 @@ class DocumentParser {
     this.vs = p;
     this.absorbs = 0;
     if (c === DQ || c === SQ) {
-      value = this.quoted(p);
+      value = this.quoted(p, ownerIndent);
     } else if (c === LBRACK || c === LBRACE) {
       if (depth >= this.maxDepth) throw BAIL;
       value = c === LBRACK ? this.flowSeq(p, depth) : this.flowMap(p, depth);
@@ -424,9 +432,9 @@ class DocumentParser {
       this.absorbs = -1;
       return value;
     } else {
-      value = this.plain(p);
+      value = this.plain(p, ownerIndent);
     }
-    // Only spaces and a comment may follow on the line.
+    // Only spaces and a comment may follow on the (last) line.
     let i = this.v1;
     while (i < this.ce && text.charCodeAt(i) === SP) i++;
     if (i < this.ce && (text.charCodeAt(i) !== HASH || i === this.v1)) throw BAIL;
@@ -434,78 +442,103 @@ class DocumentParser {
     return value;
   }
 
-  /** A plain scalar in block context: to the end of the line or a ` #` comment. */
-  private plain(p: number): unknown {
+  /**
+   * A plain scalar in block context: to the end of the line or a ` #` comment, and on to the
+   * following lines indented deeper than its owner (a key or `-` at `ownerIndent`), which fold
+   * into it. Leaves the current line at its last line.
+   */
+  private plain(p: number, ownerIndent: number): unknown {
     const text = this.text;
     const c = text.charCodeAt(p);
     if (!plainStart(c, text.charCodeAt(p + 1))) throw BAIL;
-    let last = p;
-    const ce = this.ce;
-    for (let i = p; i < ce; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === SP) {
-        if (text.charCodeAt(i + 1) === HASH) break;
-        continue;
-      }
-      // `a: b: c` is an error and `a: b:` a nested mapping: the library's to judge.
-      if (ch === COLON && (i + 1 === ce || text.charCodeAt(i + 1) === SP)) throw BAIL;
-      last = i;
-    }
-    this.v1 = last + 1;
-    return resolvePlain(text.slice(p, last + 1), false);
-  }
-
-  /** A quoted scalar closed on the same line; sets v1 after the closing quote. */
-  private quoted(p: number): string {
-    const text = this.text;
-    const ce = this.ce;
-    if (text.charCodeAt(p) === SQ) {
-      let i = p + 1;
-      let value = '';
-      let from = i;
-      for (;;) {
-        const q = text.indexOf("'", i);
-        if (q === -1 || q >= ce) throw BAIL;
-        if (text.charCodeAt(q + 1) === SQ && q + 1 < ce) {
-          value += text.slice(from, q + 1);
-          i = from = q + 2;
+    let from = p;
+    let end = p;
+    let lines = 0;
+    for (;;) {
+      let last = -1;
+      let comment = false;
+      const ce = this.ce;
+      for (let i = from; i < ce; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === SP) {
+          if (text.charCodeAt(i + 1) === HASH) {
+            comment = true;
+            break;
+          }
           continue;
         }
-        value += text.slice(from, q);
-        this.v1 = q + 1;
-        return value;
+        // `a: b: c` is an error and `a: b:` a nested mapping: the library's to judge.
+        if (ch === COLON && (i + 1 === ce || text.charCodeAt(i + 1) === SP)) throw BAIL;
+        last = i;
       }
+      end = last + 1;
+      if (comment) break;
+      // Another line of the same scalar: blank lines, then one indented deeper than the owner
+      // that is not a comment.
+      let ls = this.le;
+      let next = -1;
+      while (ls < this.end) {
+        let j = ls;
+        while (j < this.end && text.charCodeAt(j) === SP) j++;
+        if (j >= this.end) break;
+        const d = text.charCodeAt(j);
+        if (d === NL || (d === CR && text.charCodeAt(j + 1) === NL)) {
+          ls = nextLine(text, ls);
+          continue;
+        }
+        if (j - ls > ownerIndent && d !== HASH) next = j;
+        break;
+      }
+      if (next < 0) break;
+      this.lineAt(next);
+      from = next;
+      lines++;
     }
-    let value = '';
-    let from = p + 1;
-    for (let i = p + 1; i < ce; i++) {
+    this.v1 = end;
+    const source = text.slice(p, end);
+    return resolvePlain(lines > 0 ? unfold(source) : source, false);
+  }
+
+  /**
+   * A quoted scalar; sets v1 after the closing quote. With an `ownerIndent` (block context) it
+   * may go on to following lines indented deeper than the owner, and the current line becomes
+   * the one with the closing quote; keys and flow nodes must close on their line.
+   */
+  private quoted(p: number, ownerIndent = -1): string {
+    const text = this.text;
+    const single = text.charCodeAt(p) === SQ;
+    let i = p + 1;
+    let multiLine = false;
+    for (;;) {
+      if (i >= this.ce) {
+        if (ownerIndent < 0 || this.le >= this.end) throw BAIL;
+        this.lineAt(this.le);
+        let j = this.ls;
+        while (j < this.ce && text.charCodeAt(j) === SP) j++;
+        if (j < this.ce && j - this.ls <= ownerIndent) throw BAIL; // unindented: an error
+        multiLine = true;
+        i = this.ls;
+        continue;
+      }
       const ch = text.charCodeAt(i);
-      if (ch === DQ) {
-        value += text.slice(from, i);
-        this.v1 = i + 1;
-        return value;
-      }
-      if (ch === BACKSLASH) {
-        value += text.slice(from, i);
-        const e = text[i + 1];
-        if (e === undefined || i + 1 >= ce) throw BAIL; // an escaped line break
-        const simple = ESCAPES[e];
-        if (simple !== undefined) {
-          value += simple;
-          i += 1;
-        } else if (e === 'x' || e === 'u' || e === 'U') {
-          const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-          const hex = text.slice(i + 2, i + 2 + len);
-          if (hex.length !== len || i + 2 + len > ce || !/^[0-9a-fA-F]+$/.test(hex)) throw BAIL;
-          const code = parseInt(hex, 16);
-          if (code > 0x10ffff) throw BAIL;
-          value += String.fromCodePoint(code);
-          i += 1 + len;
-        } else throw BAIL;
-        from = i + 1;
-      }
+      if (single) {
+        if (ch === SQ) {
+          if (i + 1 < this.ce && text.charCodeAt(i + 1) === SQ) {
+            i += 2;
+            continue;
+          }
+          break;
+        }
+      } else if (ch === BACKSLASH) {
+        i += 2; // past the escaped character, or to the next line for an escaped line break
+        continue;
+      } else if (ch === DQ) break;
+      i++;
     }
-    throw BAIL; // not closed on this line
+    this.v1 = i + 1;
+    const source = text.slice(p, i + 1);
+    if (single) return (multiLine ? unfold(source.slice(1, -1)) : source.slice(1, -1)).replace(/''/g, "'");
+    return doubleQuoted(source);
   }
 
   /** `[` … `]` on one line. */
@@ -547,7 +580,7 @@ class DocumentParser {
         if (text.charCodeAt(i) !== COLON) throw BAIL;
         i++;
       } else {
-        if (!plainStart(c, text.charCodeAt(i + 1))) throw BAIL;
+        if (!plainStart(c, text.charCodeAt(i + 1), true)) throw BAIL;
         let j = i;
         let last = -1;
         for (; j < this.ce; j++) {
@@ -602,7 +635,7 @@ class DocumentParser {
     }
     if (c === LBRACK) return this.flowSeq(i, depth);
     if (c === LBRACE) return this.flowMap(i, depth);
-    if (!plainStart(c, text.charCodeAt(i + 1))) throw BAIL;
+    if (!plainStart(c, text.charCodeAt(i + 1), true)) throw BAIL;
     let last = i;
     for (let j = i; j < this.ce; j++) {
       const ch = text.charCodeAt(j);
@@ -704,10 +737,17 @@ class DocumentParser {
     const text = this.text;
     const c = text.charCodeAt(at);
     if (c === DQ || c === SQ) {
-      const save = this.v1;
-      this.quoted(at);
-      let i = this.v1;
-      this.v1 = save;
+      // A key's quote closes on its line (`\` escapes the next character, `''` is a quote).
+      let i = at + 1;
+      for (; i < this.ce; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === c) {
+          if (c === SQ && text.charCodeAt(i + 1) === SQ && i + 1 < this.ce) i++;
+          else break;
+        } else if (ch === BACKSLASH && c === DQ) i++;
+      }
+      if (i >= this.ce) return false;
+      i++;
       while (i < this.ce && text.charCodeAt(i) === SP) i++;
       return text.charCodeAt(i) === COLON && (i + 1 >= this.ce || text.charCodeAt(i + 1) === SP);
     }
@@ -759,18 +799,88 @@ class DocumentParser {
 }
 
 /** Whether a plain scalar may start with `c` (followed by `d`) without the library objecting. */
-function plainStart(c: number, d: number): boolean {
+function plainStart(c: number, d: number, inFlow = false): boolean {
   switch (c) {
-    case DASH: // `- ` is a sequence entry
-    case 0x3f: // ?
+    case DASH: // `- ` is a sequence entry, and so is `-` before a flow indicator in a flow
+      return !(Number.isNaN(d) || d === SP || d === NL || d === CR || (inFlow && (d === COMMA || d === LBRACK || d === RBRACK || d === LBRACE || d === RBRACE)));
+    case 0x3f: // ? and : may start plain scalars too, but rarely do in manifests
     case COLON:
-      return !(Number.isNaN(d) || d === SP || d === NL || d === CR) && c === DASH;
     case 0x21: case 0x26: case 0x2a: case 0x7c: case 0x3e: case 0x25: case 0x40: case 0x60: // ! & * | > % @ `
     case HASH: case COMMA: case LBRACK: case RBRACK: case LBRACE: case RBRACE: case DQ: case SQ:
       return false;
     default:
       return true;
   }
+}
+
+/** Fold the lines of a multi-line plain or single-quoted scalar: one line break is a space. */
+function unfold(source: string): string {
+  const lines = source.split(/\r?\n/);
+  if (lines.length === 1) return source;
+  let res = lines[0]!.replace(/ +$/, '');
+  let sep = ' ';
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i]!.replace(/^ +| +$/g, '');
+    if (line === '') {
+      if (sep === '\n') res += sep;
+      else sep = '\n';
+    } else {
+      res += sep + line;
+      sep = ' ';
+    }
+  }
+  return res + sep + lines[lines.length - 1]!.replace(/^ +/, '');
+}
+
+/** The value of a double-quoted scalar (`source` with its quotes), possibly over several lines. */
+function doubleQuoted(source: string): string {
+  let res = '';
+  const last = source.length - 1;
+  let from = 1;
+  for (let i = 1; i < last; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch !== BACKSLASH && ch !== NL && ch !== CR && ch !== SP) continue;
+    res += source.slice(from, i);
+    if (ch === CR) {
+      // CR LF is a line break (a lone CR never gets here)
+    } else if (ch === NL) {
+      // A line break folds to a space; each further one (blank lines) is kept.
+      let fold = '';
+      let c = source.charCodeAt(i + 1);
+      while (c === SP || c === NL || c === CR) {
+        if (c === NL) fold += '\n';
+        i++;
+        c = source.charCodeAt(i + 1);
+      }
+      res += fold || ' ';
+    } else if (ch === SP) {
+      // Spaces before a line break are dropped.
+      let j = i;
+      while (source.charCodeAt(j + 1) === SP) j++;
+      const n = source.charCodeAt(j + 1);
+      if (n !== NL && !(n === CR && source.charCodeAt(j + 2) === NL)) res += source.slice(i, j + 1);
+      i = j;
+    } else {
+      const e = source[++i]!;
+      const simple = ESCAPES[e];
+      if (simple !== undefined) res += simple;
+      else if (e === '\n' || (e === '\r' && source[i + 1] === '\n')) {
+        // An escaped line break joins the lines, dropping the next line's indentation.
+        if (e === '\r') i++;
+        while (source.charCodeAt(i + 1) === SP) i++;
+      } else if (e === 'x' || e === 'u' || e === 'U') {
+        const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+        const hex = source.slice(i + 1, i + 1 + len);
+        if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) throw BAIL;
+        const code = parseInt(hex, 16);
+        if (code > 0x10ffff) throw BAIL;
+        res += String.fromCodePoint(code);
+        i += len;
+      } else throw BAIL;
+    }
+    from = i + 1;
+  }
+  return res + source.slice(from, last);
 }
 
 /** The value of a block scalar whose lines (after the header) are `source`. */

@@ -70,10 +70,12 @@ const onError = (): never => {
  */
 export function resolvePlain(src: string, atKey: boolean): unknown {
   // Only these first characters can start a non-string in the 1.1 schema (null, bool, int,
-  // float, and the `<<` merge key); everything else is a string without testing a tag.
+  // float, and the `<<` merge key); everything else is a string without testing a tag. (The
+  // library's exponent-float pattern has optional digits: `e0` reads as NaN.)
   const c = src.charCodeAt(0);
   switch (c) {
     case 0x7e: // ~
+    case 0x65: case 0x45: // e E
       break;
     case 0x4e: case 0x6e: case 0x59: case 0x79: case 0x54: case 0x74: // N n Y y T t
     case 0x4f: case 0x6f: case 0x46: case 0x66: // O o F f

@@ -87,12 +87,18 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
       continue;
     }
     // One document for the library: parsed alone from its `---` line, positions shifted back.
-    const slice = text.slice(segment.from, segment.to);
+    // The next document's `---` is part of the slice, as the way it closes the collections
+    // changes where trailing comments end.
+    const next = segment.to < text.length;
+    const slice = text.slice(segment.from, next ? segment.to + 3 : segment.to);
     let docs: Document.Parsed[];
     let converted: YamlDocument;
     try {
       docs = [...new Composer(PARSE_OPTIONS as never).compose(new Parser().parse(slice), true, slice.length)] as Document.Parsed[];
-      if (docs.length !== 1) return wholeStream(text, limits, stats);
+      // A document with errors goes back to the whole stream: the library reports some errors
+      // on the document before (it holds each document until it sees the next) and may read
+      // an unclosed quote past the `---`.
+      if (docs.length !== (next ? 2 : 1) || docs[0]!.errors.length > 0) return wholeStream(text, limits, stats);
       converted = convertDocument(docs[0]!, segment.index, limits, text, previousEnd, segment.from);
     } catch {
       // Whatever goes wrong (a stack overflow on deep nesting) is reported as the library

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// bench/webhook: bounded load on `aigis webhook` over HTTPS on loopback (issue #7).
+//
+//   node bench/webhook.mjs [--requests 20000] [--concurrency 50] [--warmup 2000]
+//
+// 1. starts `node bin/aigis.js webhook` (enforce mode, single objects, no cluster context) in
+//    its own process with a generated CA and certificate;
+// 2. sends a mix of real AdmissionReview v1 requests over keep-alive connections, as the API
+//    server does: CREATE of a privileged GPU pod, a hardened GPU pod, a privileged and a
+//    hardened Deployment, a KServe InferenceService, a Service; an UPDATE with oldObject;
+//    a dry run; a DELETE and a ConfigMap (allowed at once) — each with its own uid, each
+//    answer checked (status 200, uid echoed, the expected decision);
+// 3. after a warm-up, `--requests` reviews at `--concurrency`, then 2,000 one at a time;
+// and prints throughput, latency (seen by the client, and the server's own processing time
+// from its Server-Timing header) and errors as its last lines. Needs a built CLI (npm run build)
+// and openssl.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '2000' },
+  },
+});
+const total = Number(values.requests);
+const concurrency = Number(values.concurrency);
+const warmup = Number(values.warmup);
+
+if (!fs.existsSync(path.join(root, 'dist', 'aigis.js'))) {
+  console.error('bench/webhook: build the CLI first (npm run build)');
+  process.exit(2);
+}
+
+// Certificates (as test/helpers/tls.ts makes them).
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aigis-bench-webhook-'));
+const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=bench-ca', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+fs.writeFileSync(path.join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=aigis-webhook.aigis-system.svc');
+openssl('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'ext');
+
+// The mix. `allowed` is what enforce mode must answer.
+const DIGEST = 'sha256:3f1c5e7b9d2a4c6e8f0a1b3d5c7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e';
+const hardened = { runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+const podSpec = (securityContext) => ({
+  automountServiceAccountToken: false,
+  containers: [
+    {
+      name: 'vllm',
+      image: `vllm/vllm-openai:v0.6.3@${DIGEST}`,
+      args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000'],
+      ports: [{ containerPort: 8000, name: 'http' }],
+      env: [{ name: 'HF_HOME', value: '/models' }],
+      resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' } },
+      volumeMounts: [{ name: 'models', mountPath: '/models', readOnly: true }],
+      securityContext,
+    },
+  ],
+  volumes: [{ name: 'models', persistentVolumeClaim: { claimName: 'models', readOnly: true } }],
+});
+const pod = (name, sc) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ml-serving', labels: { app: name } }, spec: podSpec(sc) });
+const deployment = (name, sc) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'ml-serving', labels: { app: name } },
+  spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec(sc) } },
+});
+const gvk = {
+  Pod: ['', 'v1', 'pods'],
+  Deployment: ['apps', 'v1', 'deployments'],
+  Service: ['', 'v1', 'services'],
+  ConfigMap: ['', 'v1', 'configmaps'],
+  InferenceService: ['serving.kserve.io', 'v1beta1', 'inferenceservices'],
+};
+function review(object, { operation = 'CREATE', oldObject = null, dryRun = false } = {}) {
+  const subject = object ?? oldObject;
+  const [group, version, resource] = gvk[subject.kind];
+  return {
+    kind: 'AdmissionReview',
+    apiVersion: 'admission.k8s.io/v1',
+    request: {
+      uid: '@UID@',
+      kind: { group, version, kind: subject.kind },
+      resource: { group, version, resource },
+      requestKind: { group, version, kind: subject.kind },
+      requestResource: { group, version, resource },
+      name: subject.metadata.name,
+      namespace: subject.metadata.namespace,
+      operation,
+      userInfo: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] },
+      object,
+      oldObject,
+      dryRun,
+      options: { kind: `${operation === 'DELETE' ? 'Delete' : operation === 'UPDATE' ? 'Update' : 'Create'}Options`, apiVersion: 'meta.k8s.io/v1' },
+    },
+  };
+}
+const relabelled = deployment('llm', { privileged: true });
+relabelled.metadata.labels.team = 'search';
+const MIX = [
+  { name: 'privileged GPU pod', allowed: false, body: review(pod('llm', { privileged: true })) },
+  { name: 'hardened GPU pod', allowed: true, body: review(pod('llm', hardened)) },
+  { name: 'privileged Deployment', allowed: false, body: review(deployment('llm', { privileged: true })) },
+  { name: 'hardened Deployment', allowed: true, body: review(deployment('llm', hardened)) },
+  { name: 'privileged InferenceService', allowed: false, body: review({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'llama', namespace: 'ml-serving' }, spec: { predictor: { model: { modelFormat: { name: 'huggingface' }, image: `kserve/huggingfaceserver:v0.14.1@${DIGEST}`, securityContext: { privileged: true } } } } }) },
+  { name: 'ClusterIP Service', allowed: true, body: review({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'llm', namespace: 'ml-serving' }, spec: { type: 'ClusterIP', selector: { app: 'llm' }, ports: [{ port: 80, targetPort: 8000 }] } }) },
+  { name: 'UPDATE keeping a finding', allowed: true, body: review(relabelled, { operation: 'UPDATE', oldObject: deployment('llm', { privileged: true }) }) },
+  { name: 'dry-run privileged pod', allowed: false, body: review(pod('llm', { privileged: true }), { dryRun: true }) },
+  { name: 'DELETE', allowed: true, body: review(null, { operation: 'DELETE', oldObject: pod('llm', { privileged: true }) }) },
+  { name: 'ConfigMap', allowed: true, body: review({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'ml-serving' }, data: { a: 'b' } }) },
+].map((m) => {
+  const [head, tail] = JSON.stringify(m.body).split('@UID@');
+  return { ...m, head, tail };
+});
+
+// The server, in its own process.
+const server = spawn(process.execPath, [...(process.env.AIGIS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'bin/aigis.js', 'webhook', '--tls-cert', path.join(dir, 'tls.crt'), '--tls-key', path.join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--shutdown-delay', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+const port = await new Promise((resolve, reject) => {
+  let buf = '';
+  server.stderr.on('data', (d) => {
+    buf += d;
+    for (const line of buf.split('\n')) {
+      if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port);
+    }
+  });
+  server.on('close', (code) => reject(new Error(`aigis webhook exited ${code}: ${buf}`)));
+});
+const serverDone = new Promise((resolve) => server.on('close', resolve));
+
+const agent = new https.Agent({ ca: fs.readFileSync(path.join(dir, 'ca.crt')), keepAlive: true, maxSockets: concurrency });
+const url = `https://127.0.0.1:${port}/validate?timeout=5s`;
+
+/** One review: client latency (ms), server processing (ms), or an error string. */
+function send(i) {
+  const m = MIX[i % MIX.length];
+  const uid = randomUUID();
+  const body = m.head + uid + m.tail;
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const ms = performance.now() - start;
+        const server = Number(/dur=([\d.]+)/.exec(String(res.headers['server-timing']))?.[1]);
+        if (res.statusCode !== 200) return resolve({ error: `${m.name}: HTTP ${res.statusCode}` });
+        let r;
+        try {
+          r = JSON.parse(Buffer.concat(chunks).toString('utf8')).response;
+        } catch {
+          return resolve({ error: `${m.name}: answer is not JSON` });
+        }
+        if (r.uid !== uid) return resolve({ error: `${m.name}: uid not echoed` });
+        if (r.allowed !== m.allowed) return resolve({ error: `${m.name}: allowed ${r.allowed}, expected ${m.allowed}` });
+        resolve({ ms, server, denied: !r.allowed });
+      });
+    });
+    req.on('error', (err) => resolve({ error: `${m.name}: ${err.message}` }));
+    req.end(body);
+  });
+}
+
+async function load(n, c) {
+  const results = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n) results.push(await send(next++));
+    }),
+  );
+  return { results, seconds: (performance.now() - start) / 1000 };
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const ms = (x) => `${x.toFixed(2)} ms`;
+function summary(label, { results, seconds }) {
+  const ok = results.filter((r) => !r.error);
+  const errors = results.filter((r) => r.error);
+  const denied = ok.filter((r) => r.denied).length;
+  const client = ok.map((r) => r.ms);
+  const srv = ok.map((r) => r.server);
+  console.log(
+    `${label}: ${results.length} reviews (${denied} denied, ${ok.length - denied} allowed) in ${seconds.toFixed(2)} s = ${Math.round(results.length / seconds)} reviews/s; ` +
+      `client latency p50 ${ms(pct(client, 50))}, p99 ${ms(pct(client, 99))}; server processing p50 ${ms(pct(srv, 50))}, p99 ${ms(pct(srv, 99))}; errors ${errors.length}`,
+  );
+  for (const e of [...new Set(errors.map((r) => r.error))].slice(0, 5)) console.log(`  error: ${e}`);
+  return { ok, errors, srv, client, rate: results.length / seconds };
+}
+
+/** CPU seconds (user + sys) the server process has used, from /proc (Linux). */
+function serverCpu() {
+  try {
+    const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+await load(warmup, concurrency);
+const cpuBefore = serverCpu();
+const loaded = summary(`load (concurrency ${concurrency})`, await load(total, concurrency));
+const cpuAfter = serverCpu();
+const cpuPerReview = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / total : undefined;
+if (cpuPerReview !== undefined) {
+  console.log(`server CPU: ${(cpuAfter - cpuBefore).toFixed(2)} s for ${total} reviews = ${cpuPerReview.toFixed(3)} ms a review (TLS and HTTP included), i.e. ${Math.round(1000 / cpuPerReview)} reviews/s per core`);
+}
+const serial = summary('one at a time', await load(2000, 1));
+agent.destroy();
+server.kill('SIGTERM');
+await serverDone;
+
+console.log(
+  `aigis webhook, ${total} reviews at concurrency ${concurrency} (mixed allowed/denied): ${Math.round(loaded.rate)} reviews/s (target ≥ 2,000), ` +
+    `server processing p50 ${ms(pct(loaded.srv, 50))} p99 ${ms(pct(loaded.srv, 99))}, client p50 ${ms(pct(loaded.client, 50))} p99 ${ms(pct(loaded.client, 99))}; ` +
+    `one at a time: client p99 ${ms(pct(serial.client, 99))} (target p99 ≤ 5 ms); errors ${loaded.errors.length + serial.errors.length}`,
+);
+if (loaded.errors.length + serial.errors.length) process.exitCode = 1;

@@ -1,0 +1,427 @@
+// The fast YAML path must give exactly what the library path gives: data (types, key order),
+// the offset table of every map and sequence, problems, start/end, helm sources, empty/fatal.
+// Differential tests over hand-picked documents, generated documents and mutations of them;
+// plus checks that ordinary manifests really take the fast path.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseYamlStream, parseYamlStreamWithLibrary, type YamlParseStats } from '../../../src/loaders/manifests/yaml.js';
+import { canonical, firstDifference } from '../../helpers/yaml-compare.js';
+
+// AIGIS_FUZZ_RUNS=20 runs the generated-document properties twenty times longer.
+const SCALE = Number(process.env.AIGIS_FUZZ_RUNS ?? 1);
+
+function newStats(): YamlParseStats {
+  return { fastDocuments: 0, fallbackDocuments: 0, fallbackStreams: 0 };
+}
+
+/** Undefined when both paths agree on `text`, else a description of the first difference. */
+function disagreement(text: string, stats?: YamlParseStats): string | undefined {
+  const fast = canonical(parseYamlStream(text, undefined, stats));
+  const slow = canonical(parseYamlStreamWithLibrary(text));
+  const d = firstDifference(fast, slow);
+  return d && `${d}\n--- text:\n${JSON.stringify(text)}`;
+}
+
+function expectSame(text: string): YamlParseStats {
+  const stats = newStats();
+  expect(disagreement(text, stats)).toBeUndefined();
+  return stats;
+}
+
+const DEPLOYMENT = `# Source: chart/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: vllm   # the server
+  labels: {app: vllm, "tier": 'serving'}
+  annotations:
+    note: "a \\"quoted\\" value: with colon"
+    it: 'it''s'
+spec:
+  replicas: 0x2
+  template:
+    spec:
+      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.8.4
+        args: ["--model", meta-llama/Llama-3-8B, --port, '8000']
+        securityContext:
+          privileged: yes
+          runAsUser: 0777
+        # trailing comment of the container
+      volumes: []
+      nodeSelector: {}
+    # a comment at the template's indentation
+---
+apiVersion: v1
+kind: ConfigMap
+data:
+  script.sh: |
+    #!/bin/sh
+    echo "hi"
+
+      indented
+  folded: >-
+    one
+    two
+
+    three
+  keep: |+
+    kept
+
+...
+`;
+
+describe('fast YAML path: ordinary manifests', () => {
+  it('reads a typical Helm-rendered stream without the library, identically', () => {
+    const stats = expectSame(DEPLOYMENT);
+    expect(stats).toEqual({ fastDocuments: 2, fallbackDocuments: 0, fallbackStreams: 0 });
+  });
+
+  it('reads CRLF and a BOM identically without the library', () => {
+    const stats = expectSame(`\uFEFF${DEPLOYMENT.replace(/\n/g, '\r\n')}`);
+    expect(stats.fallbackDocuments + stats.fallbackStreams).toBe(0);
+  });
+
+  it('gives the values a reader expects (counted by hand)', () => {
+    const [dep, cm] = parseYamlStream(DEPLOYMENT);
+    const d = dep!.data as { metadata: { labels: unknown; annotations: unknown }; spec: { replicas: number; template: { spec: { containers: Array<Record<string, unknown>> } } } };
+    expect(d.metadata.labels).toEqual({ app: 'vllm', tier: 'serving' });
+    expect(d.metadata.annotations).toEqual({ note: 'a "quoted" value: with colon', it: "it's" });
+    expect(d.spec.replicas).toBe(2);
+    const c = d.spec.template.spec.containers[0]!;
+    expect(c.args).toEqual(['--model', 'meta-llama/Llama-3-8B', '--port', '8000']);
+    expect(c.securityContext).toEqual({ privileged: true, runAsUser: 511 });
+    expect(dep!.helmSource).toBe('chart/templates/deployment.yaml');
+    expect((cm!.data as { data: unknown }).data).toEqual({
+      'script.sh': '#!/bin/sh\necho "hi"\n\n  indented\n',
+      folded: 'one two\nthree',
+      keep: 'kept\n\n',
+    });
+  });
+
+  it('locates keys and items at their offsets', () => {
+    const text = 'a:\n  b: 1\n  c:\n  - x\n  - [y, z]\n';
+    const [doc] = parseYamlStream(text);
+    const a = (doc!.data as { a: { c: unknown[] } }).a;
+    const table = doc!.offsets.get(a) as Map<string, [number, number]>;
+    // Lines start at 0, 3, 10, 15 and 21: `b` is at 5 and `1` ends at 9; `c` is at 12 and its
+    // value ends after `[y, z]` and its newline; `x` is at 15+4, `[y, z]` spans 21+4 to 21+10.
+    expect(table.get('b')).toEqual([5, 9]);
+    expect(table.get('c')).toEqual([12, text.length]);
+    expect(doc!.offsets.get(a.c)).toEqual([[19, 20], [25, 31]]);
+  });
+
+  it('hands documents with anchors, tags or nested sequences on one line to the library, one at a time', () => {
+    const text = 'a: 1\n---\nb: &x [1]\nc: *x\n---\nd: !!str 1\n---\ne:\n- - x\n---\nf: 2\n';
+    const stats = expectSame(text);
+    expect(stats).toEqual({ fastDocuments: 2, fallbackDocuments: 3, fallbackStreams: 0 });
+  });
+
+  it('agrees on every rule fixture in the repository', () => {
+    const root = path.join(path.dirname(new URL(import.meta.url).pathname), '../../rules');
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ya?ml|json)$/.test(e.name)) files.push(p);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThan(10);
+    const stats = newStats();
+    for (const f of files) expect(disagreement(fs.readFileSync(f, 'utf8'), stats), f).toBeUndefined();
+    expect(stats.fastDocuments).toBeGreaterThan(stats.fallbackDocuments);
+  });
+});
+
+// Each case is a small stream where the two paths could plausibly part ways.
+const EDGE_CASES: Record<string, string> = {
+  'empty text': '',
+  'only a comment': '# c\n',
+  'only markers': '---\n---\n',
+  'marker with comment': '--- # c\na: 1\n',
+  'empty doc with comment': 'a: 1\n---\n# c\n---\nb: 2\n',
+  'doc end then comment': 'a: 1\n...\n# Source: x\n---\nb: 2\n',
+  'doc end without next marker': 'a: 1\n...\nb: 2\n',
+  'no final newline': 'a: 1\nb: [x]',
+  'comment without newline at end': 'a: 1 # c',
+  'deeper comment after last value': 'a:\n  b: 1\n    # deeper\nc: 2\n',
+  'comment at map indent after last value': 'a:\n  b: 1\n  # same\nc: 2\n',
+  'comment at parent indent': 'a:\n  b: 1\n# top\nc: 2\n',
+  'comments before dedent with blank lines': 'a:\n  b:\n    c: 1\n\n      # d6\n\n    # d4\n  # d2\n\n  e: 2\n',
+  'comment after seq item in compact map': 'l:\n- n: 1\n  # c\n- n: 2\n  # c2\nx: 1\n',
+  'comments after block scalar': 'a:\n  s: |\n    x\n\n   # c3\n  # c2\nb: 1\n',
+  'keep block scalar at end': 'a: |+\n  x\n\n\n',
+  'strip block scalar': 'a: |-\n  x\n\n  \nb: 1\n',
+  'block scalar with more-indented blank lines': 'a: |\n  x\n    \n  y\n     \nb: 1\n',
+  'folded with more-indented lines': 'a: >\n  one\n  two\n    indented\n  three\n\n  four\nb: 1\n',
+  'block scalar header comment': 'a: | # c\n  x\n',
+  'block scalar with indicator': 'a: |2\n   x\n',
+  'block scalar at end without newline': 'a: |\n  x',
+  'empty values': 'a:\nb:   \nc: 1\nd:\n',
+  'empty value then comment': 'a:\n# c\nb: 1\n',
+  'empty value with comment': 'a: # c\nb: 1\n',
+  'same-indent sequence': 'a:\n- 1\n- 2\nb: 3\n',
+  'nested sequences': 'a:\n  - - x\n    - y\n',
+  'empty sequence item': 'a:\n- \n- x\n',
+  'keys in 1.1 spellings': 'yes: 1\nNo: 2\n~: 3\n1: 4\n0777: 5\n1.5: 6\n.inf: 7\n',
+  'duplicate keys': 'a: 1\nb: 2\na: 3\nb:\n  c: 1\n  c: 2\n',
+  'flow duplicate keys': 'a: {x: 1, x: 2}\n',
+  'quoted keys': '"a b": 1\n\'c\': 2\n"d":3\n',
+  'merge key': 'a: &x {b: 1}\nc:\n  <<: *x\n',
+  'plain with colon': 'a: b:c\nd: http://x:80/y\ne: f: g\n',
+  'plain with hash': 'a: b#c\nd: e #f\n',
+  'escapes': 'a: "\\t\\n\\u00e9\\x41\\U0001F680\\\\\\/ \\_"\nb: "\\q"\n',
+  'odd indentation': 'a:\n   b: 1\n   c: 2\nd:\n - x\n -  y\n',
+  'bad indentation': 'a:\n  b: 1\n c: 2\n',
+  'tab': 'a:\t1\n',
+  'top-level scalar': 'hello\n',
+  'top-level flow': '{"apiVersion": "v1", "kind": "Pod"}\n',
+  'indented top level': '  a: 1\n  b: 2\n',
+  'directive': '%YAML 1.1\n---\na: 1\n',
+  'nul-free control char': 'a: b\x07c\n',
+  'lone CR': 'a: 1\rb: 2\n',
+  'unicode': 'é: "ü"\nk: 🚀 rocket\n',
+  'flow trailing comma': 'a: [x, y, ]\nb: {c: 1, }\n',
+  'flow nested': 'a: [[1, 2], {b: [c, {d: e}]}, []]\n',
+  'flow multi-line': 'a: [x,\n  y]\n',
+  'flow pair in seq': 'a: [b: c]\n',
+  'long document marker': '----\na: 1\n',
+  'marker with content': '--- a: 1\n',
+  '__proto__ key': '__proto__: {a: 1}\nb: 2\n',
+  'sequence of scalars with comments': '- a # c\n- b\n  # deeper\n# top\n',
+  'helm source after empty value': 'a:\n---\n# Source: t.yaml\nb: 1\n',
+  'multi-line plain': 'a: one\n  two\n\n  three   \n    four # c\nb: x\n  - y\nc:\n- p\n  q\n- r\n',
+  'multi-line plain then deeper comment': 'a: one\n  two\n    # c\nb: 1\n',
+  'multi-line plain with colon': 'a: one\n  two: three\n',
+  'multi-line double quoted': 'a: "one\n  two\\\n    three \n\n  four\\t"\nb: "x\n y" # c\n',
+  'multi-line single quoted': "a: 'one\n  two''s\n\n  three'\nb: 1\n",
+  'multi-line quoted unindented': 'a: "one\ntwo"\n',
+  'empty item with nested map': 'a:\n- # c\n  b: 1\n  c: 2\n-\n  d: 3\n',
+  'go-yaml wrapped value': 'spec:\n  selectors:\n  - cel:\n      expression: device.driver == \'gpu\' && device.attributes[\'x\'].type\n        == \'mig\'\n',
+};
+
+describe('fast YAML path: edge cases', () => {
+  it.each(Object.entries(EDGE_CASES))('%s', (_name, text) => {
+    expect(disagreement(text)).toBeUndefined();
+    expect(disagreement(text.replace(/\n/g, '\r\n'))).toBeUndefined();
+  });
+});
+
+// --- generated documents -------------------------------------------------------------------
+
+type Tree = { t: 'map'; entries: Array<[string, number, Tree]> } | { t: 'seq'; items: Tree[] } | { t: 'scalar'; text: string; style: number };
+
+const SPELLINGS = [
+  'yes', 'Yes', 'YES', 'no', 'No', 'on', 'On', 'ON', 'off', 'OFF', 'y', 'Y', 'n', 'N', 'true', 'True', 'false', 'FALSE',
+  'null', 'Null', 'NULL', '~', '0777', '0o17', '0x1F', '0b101', '1_000', '-1', '+1', '0', '-0', '00', '08', '1.5', '.5',
+  '1.', '-1.2E-3', '1e3', '6.02e+23', '.inf', '-.Inf', '.NaN', '2001-12-14', '2001-12-14T21:59:43.10-05:00', '22:30',
+  '190:20:30', '1:2', '12345678901234567890', '0x', '1__0', '_1', 'a b', 'a:b', 'a: b', 'a #b', 'a#b', "it's",
+  'say "hi"', 'é', '🚀', 'e0', 'E5', 'e', '.e1', '+e2', '\\', '-', '--x', '-x', '<<', '=', 'http://x.y/z?q=1#f', '[a]', '{a}', 'a,b', '*a', '&a', '!a',
+  '|', '>', '%a', '@a', '`a', '?a', ':a', ' lead', 'trail ', 'multi\nline', 'two\n\nparas\n', '', 'nginx:1.25', 'true ',
+];
+
+const scalarText = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...SPELLINGS) },
+  { weight: 4, arbitrary: fc.stringMatching(/^[a-z][a-z0-9./-]{0,12}$/) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -1000, max: 100000 }).map(String) },
+);
+const keyText = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^[a-z][a-zA-Z0-9.\/_-]{0,10}$/) },
+  { weight: 2, arbitrary: fc.constantFrom('name', 'image', 'yes', 'on', 'y', '1', '0777', 'null', '~', 'a b', 'é', '1.0', '<<', '"q"', 'a:b') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
+
+const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('scalar' as const), text: scalarText, style: fc.nat(9) }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('map' as const), entries: fc.array(fc.tuple(keyText, fc.nat(9), tie('node')), { maxLength: 5 }) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('seq' as const), items: fc.array(tie('node'), { maxLength: 4 }) }) },
+  ),
+})).node;
+
+interface Style {
+  seqIndent: number;
+  mapIndent: number;
+  comments: number;
+  blank: number;
+  flow: number;
+  trailingSpace: boolean;
+}
+
+const style: fc.Arbitrary<Style> = fc.record({
+  seqIndent: fc.constantFrom(0, 2, 4),
+  mapIndent: fc.constantFrom(2, 2, 4, 1, 3),
+  comments: fc.nat(4),
+  blank: fc.nat(3),
+  flow: fc.nat(3),
+  trailingSpace: fc.boolean(),
+});
+
+/** Emit a tree as YAML; choices come from `rnd` so that the text is a pure function of inputs. */
+function emit(root: Tree, st: Style, seed: number): string {
+  let s = seed >>> 0;
+  const rnd = (): number => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const lines: string[] = [];
+  const trivia = (indent: number): void => {
+    if (rnd() < st.blank * 0.05) lines.push(' '.repeat(Math.floor(rnd() * 6)));
+    if (rnd() < st.comments * 0.05) lines.push(`${' '.repeat(Math.max(0, indent + Math.floor(rnd() * 7) - 3))}# c${Math.floor(rnd() * 9)}`);
+  };
+  const tail = (): string => (rnd() < st.comments * 0.04 ? ' # t' : '') + (st.trailingSpace && rnd() < 0.2 ? '  ' : '');
+  const quote = (text: string, styleNo: number): string => {
+    if (styleNo <= 5) return text; // plain, whatever it reads as
+    if (styleNo <= 7) return `'${text.replace(/'/g, "''").replace(/\n/g, '\n\n')}'`;
+    return JSON.stringify(text);
+  };
+  const flow = (t: Tree): string => {
+    if (t.t === 'scalar') return quote(t.text, t.style);
+    if (t.t === 'seq') return `[${t.items.map(flow).join(', ')}]`;
+    return `{${t.entries.map(([k, ks, v]) => `${quote(k, ks)}: ${flow(v)}`).join(', ')}}`;
+  };
+  const small = (t: Tree): boolean => t.t === 'scalar' || (t.t === 'seq' ? t.items.length === 0 : t.entries.length === 0) || rnd() < st.flow * 0.1;
+  // `head` is what precedes the node on its first line (`key:` or `-`), at column `col`.
+  const node = (t: Tree, indent: number, head: string, inSeq: boolean): void => {
+    if (t.t === 'scalar') {
+      if (t.text.includes('\n') && t.style >= 4 && t.style <= 5) {
+        const ind = ' '.repeat(indent + 2);
+        const header = ['|', '|-', '|+', '>', '>-', '>+'][Math.floor(rnd() * 6)]!;
+        lines.push(`${head} ${header}${tail()}`);
+        for (const l of t.text.split('\n')) lines.push(l ? ind + l : '');
+        return;
+      }
+      lines.push(`${head} ${quote(t.text, t.style)}${tail()}`);
+      return;
+    }
+    if (small(t)) {
+      lines.push(`${head} ${flow(t)}${tail()}`);
+      return;
+    }
+    if (t.t === 'map') {
+      if (!inSeq && head) lines.push(`${head}${tail()}`);
+      const inner = inSeq || !head ? indent : indent + st.mapIndent;
+      t.entries.forEach(([k, ks, v], i) => {
+        const key = `${quote(k, ks)}:`;
+        if (inSeq && i === 0) {
+          node(v, inner, `${head} ${key}`, false);
+        } else {
+          trivia(inner);
+          node(v, inner, `${' '.repeat(inner)}${key}`, false);
+        }
+      });
+      return;
+    }
+    const dashIndent = inSeq ? indent : indent + st.seqIndent;
+    if (head) lines.push(`${head}${tail()}`);
+    for (const item of t.items) {
+      trivia(dashIndent);
+      if (item.t === 'map' && item.entries.length > 0 && !small(item)) {
+        node(item, dashIndent + 2, `${' '.repeat(dashIndent)}-`, true);
+      } else node(item, dashIndent, `${' '.repeat(dashIndent)}-`, false);
+    }
+  };
+  if (root.t === 'map' && root.entries.length > 0) {
+    root.entries.forEach(([k, ks, v]) => {
+      trivia(0);
+      node(v, 0, `${quote(k, ks)}:`, false);
+    });
+  } else if (root.t === 'seq' && root.items.length > 0) {
+    node({ t: 'map', entries: [['items', 0, root]] }, 0, '', false);
+  } else {
+    lines.push(`k: ${flow(root)}`);
+  }
+  trivia(0);
+  return lines.join('\n') + '\n';
+}
+
+const stream = fc
+  .record({
+    docs: fc.array(fc.tuple(tree, style, fc.nat()), { minLength: 1, maxLength: 3 }),
+    separators: fc.array(fc.constantFrom('---\n', '---  \n', '--- # x\n', '---\n# Source: c/t.yaml\n', '...\n---\n', '---\n\n'), { minLength: 3, maxLength: 3 }),
+    leading: fc.constantFrom('', '---\n', '# Source: c/first.yaml\n', '\uFEFF', '\n\n'),
+    crlf: fc.boolean(),
+  })
+  .map(({ docs, separators, leading, crlf }) => {
+    let text = leading + docs.map(([t, st, seed], i) => (i > 0 ? separators[i - 1] : '') + emit(t, st, seed)).join('');
+    if (crlf) text = text.replace(/\n/g, '\r\n');
+    return text;
+  });
+
+const TOKENS = [' ', '  ', '\n', '#', '# c', ':', ': ', '-', '- ', '"', "'", '[', ']', '{', '}', ',', '|', '>', '&a ', '*a', '!', '\t', '\r\n', '---\n', '...\n', '\uFEFF', 'é', '🚀', 'yes', '0777', '~', '<<: ', '\\', '%', '@', '?', '\x07'];
+
+/** Apply edits: token insertions, deletions, indentation changes, line duplication and removal. */
+function mutate(text: string, edits: Array<[number, number, number]>): string {
+  let t = text;
+  for (const [op, a, b] of edits) {
+    const pos = t.length ? a % (t.length + 1) : 0;
+    const lines = t.split('\n');
+    const li = a % lines.length;
+    switch (op % 6) {
+      case 0:
+        t = t.slice(0, pos) + TOKENS[b % TOKENS.length] + t.slice(pos);
+        break;
+      case 1:
+        t = t.slice(0, pos) + t.slice(pos + 1 + (b % 3));
+        break;
+      case 2:
+        lines[li] = ' '.repeat(1 + (b % 3)) + lines[li];
+        t = lines.join('\n');
+        break;
+      case 3:
+        lines[li] = lines[li]!.replace(/^ {1,2}/, '');
+        t = lines.join('\n');
+        break;
+      case 4:
+        lines.splice(li, 0, lines[li]!);
+        t = lines.join('\n');
+        break;
+      default:
+        lines.splice(li, 1);
+        t = lines.join('\n');
+    }
+  }
+  return t;
+}
+
+describe('fast YAML path: generated documents', () => {
+  it('agrees with the library on generated streams, mostly without it', () => {
+    const stats = newStats();
+    fc.assert(
+      fc.property(stream, (text) => {
+        const d = disagreement(text, stats);
+        if (d) throw new Error(d);
+      }),
+      { numRuns: 1500 * SCALE },
+    );
+    // The generator mostly writes YAML the fast path handles; if it bailed on nearly
+    // everything, the agreement above would prove little.
+    expect(stats.fastDocuments).toBeGreaterThan(stats.fallbackDocuments);
+  });
+
+  it('agrees with the library on mutated streams', () => {
+    fc.assert(
+      fc.property(stream, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 }), (text, edits) => {
+        const d = disagreement(mutate(text, edits));
+        if (d) throw new Error(d);
+      }),
+      { numRuns: 2500 * SCALE },
+    );
+  });
+
+  it('agrees with the library on every 1.1 spelling as key and value, in every quoting', () => {
+    for (const s of SPELLINGS) {
+      for (const text of [`${s}: ${s}\n`, `k: ${s}\n`, `k: [${s}]\n`, `k: {${s}: ${s}}\n`, `- ${s}\n`, `k: '${s}'\n`, `k: "${s}"\n`, `"${s}": 1\n`]) {
+        expect(disagreement(text)).toBeUndefined();
+      }
+    }
+  });
+});
