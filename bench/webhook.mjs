@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // bench/webhook: bounded load on `aigis webhook` over HTTPS on loopback (issue #7).
 //
-//   node bench/webhook.mjs [--requests 20000] [--concurrency 50] [--warmup 2000]
+//   node bench/webhook.mjs [--requests 20000] [--concurrency 50] [--warmup 2000] [--workers 1]
 //
 // 1. starts `node bin/aigis.js webhook` (enforce mode, single objects, no cluster context) in
-//    its own process with a generated CA and certificate;
+//    its own process (or --workers processes) with a generated CA and certificate;
 // 2. sends a mix of real AdmissionReview v1 requests over keep-alive connections, as the API
 //    server does: CREATE of a privileged GPU pod, a hardened GPU pod, a privileged and a
 //    hardened Deployment, a KServe InferenceService, a Service; an UPDATE with oldObject;
@@ -30,11 +30,13 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '2000' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const total = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const warmup = Number(values.warmup);
+const workers = Number(values.workers);
 
 if (!fs.existsSync(path.join(root, 'dist', 'aigis.js'))) {
   console.error('bench/webhook: build the CLI first (npm run build)');
@@ -124,7 +126,7 @@ const MIX = [
 });
 
 // The server, in its own process.
-const server = spawn(process.execPath, [...(process.env.AIGIS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'bin/aigis.js', 'webhook', '--tls-cert', path.join(dir, 'tls.crt'), '--tls-key', path.join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--shutdown-delay', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+const server = spawn(process.execPath, [...(process.env.AIGIS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'bin/aigis.js', 'webhook', '--tls-cert', path.join(dir, 'tls.crt'), '--tls-key', path.join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--shutdown-delay', '0', '--workers', String(workers)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
 const port = await new Promise((resolve, reject) => {
   let buf = '';
   server.stderr.on('data', (d) => {
@@ -201,11 +203,16 @@ function summary(label, { results, seconds }) {
   return { ok, errors, srv, client, rate: results.length / seconds };
 }
 
-/** CPU seconds (user + sys) the server process has used, from /proc (Linux). */
+/** CPU seconds (user + sys) the server has used (its workers included), from /proc (Linux). */
 function serverCpu() {
   try {
-    const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const pids = [server.pid, ...fs.readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)];
+    let ticks = 0;
+    for (const pid of pids) {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100;
   } catch {
     return undefined;
   }
@@ -225,7 +232,7 @@ server.kill('SIGTERM');
 await serverDone;
 
 console.log(
-  `aigis webhook, ${total} reviews at concurrency ${concurrency} (mixed allowed/denied): ${Math.round(loaded.rate)} reviews/s (target ≥ 2,000), ` +
+  `aigis webhook (${workers} worker${workers === 1 ? '' : 's'}), ${total} reviews at concurrency ${concurrency} (mixed allowed/denied): ${Math.round(loaded.rate)} reviews/s (target ≥ 2,000), ` +
     `server processing p50 ${ms(pct(loaded.srv, 50))} p99 ${ms(pct(loaded.srv, 99))}, client p50 ${ms(pct(loaded.client, 50))} p99 ${ms(pct(loaded.client, 99))}; ` +
     `one at a time: client p99 ${ms(pct(serial.client, 99))} (target p99 ≤ 5 ms); errors ${loaded.errors.length + serial.errors.length}`,
 );

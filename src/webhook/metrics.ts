@@ -4,6 +4,12 @@
 
 type Labels = Record<string, string>;
 
+/** Counters and histogram of one process, to add up across --workers (gauges stay local). */
+export interface MetricsSnapshot {
+  counters: Record<string, Array<{ labels: Labels; value: number }>>;
+  histogram: { counts: number[]; sum: number; count: number };
+}
+
 interface Family {
   help: string;
   type: 'counter' | 'gauge';
@@ -30,6 +36,8 @@ function number(n: number): string {
 export class Metrics {
   private readonly families = new Map<string, Family>();
   private readonly histogram = { counts: new Array<number>(LATENCY_BUCKETS.length).fill(0), sum: 0, count: 0 };
+  /** The other workers' counts (from the primary), added when rendering. */
+  private others?: MetricsSnapshot;
 
   constructor(private readonly prefix = 'aigis_webhook') {}
 
@@ -62,18 +70,57 @@ export class Metrics {
     h.count++;
   }
 
+  snapshot(): MetricsSnapshot {
+    const counters: MetricsSnapshot['counters'] = {};
+    for (const [name, f] of this.families) if (!f.read) counters[name] = [...f.values.values()].map((v) => ({ labels: v.labels, value: v.value }));
+    return { counters, histogram: { counts: [...this.histogram.counts], sum: this.histogram.sum, count: this.histogram.count } };
+  }
+
+  /** What the other workers counted, as the primary last added it up. */
+  setOthers(snapshot: MetricsSnapshot): void {
+    this.others = snapshot;
+  }
+
   render(): string {
+    const total = this.others ? addSnapshots([this.snapshot(), this.others]) : undefined;
     const lines: string[] = [];
     for (const [name, f] of this.families) {
       const full = `${this.prefix}_${name}`;
       lines.push(`# HELP ${full} ${f.help}`, `# TYPE ${full} ${f.type}`);
-      const samples = f.read ? f.read() : [...f.values.values()];
+      const samples = f.read ? f.read() : (total?.counters[name] ?? [...f.values.values()]);
       for (const s of samples) lines.push(`${full}${labelText(s.labels)} ${number(s.value)}`);
     }
+    const hist = total?.histogram ?? this.histogram;
     const h = `${this.prefix}_review_duration_seconds`;
     lines.push(`# HELP ${h} Time from receiving an admission review to sending the answer.`, `# TYPE ${h} histogram`);
-    LATENCY_BUCKETS.forEach((le, i) => lines.push(`${h}_bucket{le="${le}"} ${this.histogram.counts[i]}`));
-    lines.push(`${h}_bucket{le="+Inf"} ${this.histogram.count}`, `${h}_sum ${number(this.histogram.sum)}`, `${h}_count ${this.histogram.count}`);
+    LATENCY_BUCKETS.forEach((le, i) => lines.push(`${h}_bucket{le="${le}"} ${hist.counts[i]}`));
+    lines.push(`${h}_bucket{le="+Inf"} ${hist.count}`, `${h}_sum ${number(hist.sum)}`, `${h}_count ${hist.count}`);
     return lines.join('\n') + '\n';
   }
+}
+
+/** The sum of several processes' counters and histograms. */
+export function addSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSnapshot {
+  const counters: MetricsSnapshot['counters'] = {};
+  const byKey = new Map<string, { labels: Labels; value: number }>();
+  const histogram = { counts: new Array<number>(LATENCY_BUCKETS.length).fill(0), sum: 0, count: 0 };
+  for (const s of snapshots) {
+    for (const [name, samples] of Object.entries(s.counters)) {
+      const list = (counters[name] ??= []);
+      for (const sample of samples) {
+        const key = `${name}${labelText(sample.labels)}`;
+        const cur = byKey.get(key);
+        if (cur) cur.value += sample.value;
+        else {
+          const added = { labels: sample.labels, value: sample.value };
+          byKey.set(key, added);
+          list.push(added);
+        }
+      }
+    }
+    s.histogram.counts.forEach((c, i) => (histogram.counts[i]! += c));
+    histogram.sum += s.histogram.sum;
+    histogram.count += s.histogram.count;
+  }
+  return { counters, histogram };
 }

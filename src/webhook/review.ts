@@ -165,6 +165,18 @@ export class Reviewer {
     }
   }
 
+  private day = { until: 0, date: '' };
+
+  /** Today (UTC) for suppression expiry, worked out once a day rather than once a review. */
+  private today(): string {
+    const now = Date.now();
+    if (now >= this.day.until) {
+      const date = new Date(now).toISOString().slice(0, 10);
+      this.day = { until: Date.parse(`${date}T00:00:00Z`) + 86_400_000, date };
+    }
+    return this.day.date;
+  }
+
   private evaluate(request: AdmissionRequest, raw: Obj, podTemplates: boolean): { findings: Finding[]; secrets: ReadonlySet<string> } {
     // The API server sends the object as stored: make sure it names its kind and namespace.
     const obj: Obj = { ...raw };
@@ -184,7 +196,7 @@ export class Reviewer {
       catalogue: this.options.catalogue,
       only: this.options.only,
       ruleSettings: this.options.ruleSettings,
-      suppress: { inline: this.options.allowInlineSuppressions, ignores: this.options.ignores },
+      suppress: { inline: this.options.allowInlineSuppressions, ignores: this.options.ignores, today: this.today() },
     });
     const logical = logicalName(this.source.path, this.source.context, ref);
     const targetOf = (id: string) => this.options.catalogue.byId.get(id)?.target;

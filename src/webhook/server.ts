@@ -53,7 +53,8 @@ function same(a?: FileStamp, b?: FileStamp): boolean {
   return !!a && !!b && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
 
-function readPair(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
+/** Read the certificate and key and check that they make a usable pair; errors name the file. */
+export function readPair(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
   let cert: Buffer;
   let key: Buffer;
   try {

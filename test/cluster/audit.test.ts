@@ -289,6 +289,27 @@ describe('aigis audit (CLI)', () => {
     expect(places).toEqual(PRIVILEGED_TEMPLATES.filter((p) => !p.includes('/kube-system/')));
   });
 
+  it('shows progress on stderr only when it is a terminal', async () => {
+    const { kubeconfig } = await fake();
+    const { auditCommand } = await import('../../src/cli/commands/audit.js');
+    const run = async (isTTY: boolean) => {
+      let stdout = '';
+      let stderr = '';
+      const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY }, cwd: dir, env: {} };
+      const code = await auditCommand.run(['--kubeconfig', kubeconfig, '--format', 'json'], io);
+      return { code, stdout, stderr };
+    };
+    const tty = await run(true);
+    expect(tty.code).toBe(1);
+    const kinds = /\r\x1b\[2Kaigis: listing 0\/(\d+) kinds · 0 objects/.exec(tty.stderr)![1];
+    expect(tty.stderr).toContain(`aigis: listing ${kinds}/${kinds} kinds`);
+    expect(tty.stderr).toMatch(new RegExp(`aigis: fake: \\d+ objects of ${kinds} kinds listed; 28 checked, 26 through their owner's template\\n$`));
+    expect(JSON.parse(tty.stdout).summary.objects).toBe(28);
+    const piped = await run(false);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe(tty.stdout);
+  });
+
   it('applies .aigis.yaml: rule settings and ignore entries naming objects', async () => {
     const { kubeconfig } = await fake();
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'aigis-audit-config-'));

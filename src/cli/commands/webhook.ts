@@ -43,6 +43,8 @@ Options:
       --tls-reload-interval SECS    how often the certificate files are checked (default 10)
       --shutdown-delay SECS         on SIGTERM, answer not-ready but keep serving this long
                                     before closing (default 5)
+      --workers N                   serve from N processes sharing the port (default 1); give
+                                    it the number of CPUs the pod may use
   -h, --help                        show this help
 
 Logs are JSON lines on standard error: start, denials, errors, certificate reloads.`;
@@ -81,6 +83,7 @@ export const webhookCommand: Command = {
         'max-body-size': { type: 'string' },
         'tls-reload-interval': { type: 'string' },
         'shutdown-delay': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -103,12 +106,22 @@ export const webhookCommand: Command = {
       throw new UsageError('--kubeconfig and --context are for --cluster-context; without it the webhook reads nothing from the cluster');
     }
 
-    const log = (entry: Record<string, unknown>) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+    const workers = number(values.workers, '--workers', 1, 1);
+    if (!Number.isInteger(workers)) throw new UsageError(`--workers must be a whole number (got "${values.workers}")`);
+
+    const { isWebhookWorker, joinPrimary, runPrimary } = await import('../../webhook/workers.js');
+    const worker = isWebhookWorker();
+    const log = (entry: Record<string, unknown>) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...(worker ? { worker: process.pid } : {}), ...entry })}\n`);
     const run = await clusterRunConfig({ config: values.config, search: false, cwd: io.cwd, ruleDirs: values.rules, only: values.rule });
     const { catalogue, only } = run;
+    const { WebhookServer, readPair } = await import('../../webhook/server.js');
+    if (workers > 1 && !worker) {
+      // Check once here what every worker would otherwise report on its own.
+      readPair(values['tls-cert'], values['tls-key']);
+      return runPrimary({ workers, log });
+    }
 
     const { Reviewer } = await import('../../webhook/review.js');
-    const { WebhookServer } = await import('../../webhook/server.js');
     let cache: import('../../webhook/context-cache.js').ContextCache | undefined;
     let clusterName = values['cluster-name'] ?? 'admission';
     if (values['cluster-context']) {
@@ -145,12 +158,16 @@ export const webhookCommand: Command = {
       metrics: cache ? (m) => m.gauge('cache_objects', 'Objects held by the --cluster-context cache, by resource.', () => cache.sizes()) : undefined,
       log,
     });
-    log({ level: 'info', msg: 'listening', port: server.port, mode, failOn, warnOn, clusterContext: !!cache, rules: catalogue.rules.length });
+    log({ level: 'info', msg: worker ? 'worker listening' : 'listening', port: server.port, mode, failOn, warnOn, clusterContext: !!cache, rules: catalogue.rules.length });
+    const leave = worker ? joinPrimary(server.port, server.metrics) : undefined;
 
     // SIGTERM: stop answering ready so the endpoint leaves the Service, keep answering reviews
     // for --shutdown-delay (in-flight API server calls), then close.
     await new Promise<void>((resolve) => {
+      let stopping = false;
       const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
         log({ level: 'info', msg: 'shutting down', signal, delayMs: shutdownDelayMs });
@@ -163,8 +180,13 @@ export const webhookCommand: Command = {
       const onInt = () => stop('SIGINT');
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
+      // A worker whose primary is gone gets no more connections: stop too.
+      if (worker) process.once('disconnect', () => stop('SIGTERM'));
     });
+    leave?.();
     log({ level: 'info', msg: 'stopped' });
+    // The IPC channel would keep a worker alive after its server closed.
+    if (worker) process.disconnect?.();
     return 0;
   },
 };

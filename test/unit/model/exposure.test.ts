@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadManifestText } from '../../../src/loaders/manifests/index.js';
 import { buildModel } from '../../../src/model/build.js';
+import path from 'node:path';
 import { calicoSelector, matchSelector } from '../../../src/model/exposure.js';
-import { testCatalogue } from '../../helpers/scan.js';
+import { brief, scanPaths, testCatalogue } from '../../helpers/scan.js';
 
 type Obj = Record<string, unknown>;
 
@@ -297,5 +298,32 @@ spec:
 `;
     expect((await model(text('[Ingress]'))).graph.pods[0]!.subject.data.networkPolicy).toEqual({ ingressIsolated: true, policies: ['NetworkPolicy/np'] });
     expect((await model(text('[Egress]'))).graph.pods[0]!.subject.data.networkPolicy).toEqual({ ingressIsolated: false, policies: [] });
+  });
+});
+
+describe('one exposure, one finding', () => {
+  const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), '../../rules');
+
+  it('an unauthenticated AI server behind a public LoadBalancer replaces the generic LoadBalancer finding', async () => {
+    const dir = path.join(fixtures, 'ai-server-exposed-unauthenticated/fail/ollama-split');
+    const result = await scanPaths([dir], ['ai-server-exposed-unauthenticated', 'service-public-loadbalancer']);
+    expect(result.findings.map((f) => `${f.ruleId} ${path.basename(f.location.file ?? '')}:${f.location.position?.line}`)).toEqual([
+      'ai-server-exposed-unauthenticated service.yaml:12',
+    ]);
+  });
+
+  it('the source-restricted LoadBalancer and the authenticated Ingress give neither finding', async () => {
+    for (const c of ['ollama-split-source-ranges', 'ollama-split-ingress-auth']) {
+      const result = await scanPaths([path.join(fixtures, 'ai-server-exposed-unauthenticated/pass', c)], ['ai-server-exposed-unauthenticated', 'service-public-loadbalancer']);
+      expect(brief(result.findings)).toEqual([]);
+    }
+  });
+
+  it('a RayCluster head on a LoadBalancer is reported once, as ray-dashboard-exposed', async () => {
+    const rules = ['ray-dashboard-exposed', 'ai-server-exposed-unauthenticated', 'distributed-control-port-exposed', 'ai-metrics-exposed'];
+    const lb = await scanPaths([path.join(fixtures, 'ray-dashboard-exposed/fail/raycluster-loadbalancer.yaml')], rules);
+    expect(brief(lb.findings)).toEqual(['ray-dashboard-exposed@10:5']);
+    const clusterIp = await scanPaths([path.join(fixtures, 'ray-dashboard-exposed/pass/raycluster-clusterip.yaml')], rules);
+    expect(brief(clusterIp.findings)).toEqual([]);
   });
 });
