@@ -5,7 +5,7 @@
 //   node bench/manifests.mjs [--objects N] [--runs R] [--seed S] [--no-split]
 //
 // 1. generates N objects (default 20,000, ~16 MB) under bench/out/manifests-N;
-// 2. R times (default 5), in alternating order: js-yaml loadAll over every file (the
+// 2. R times (default 3), in alternating order: js-yaml loadAll over every file (the
 //    yardstick, its own process) and `node bin/aigis.js scan DIR -f json -o /dev/null`, each
 //    timed from spawn to exit, peak RSS from /usr/bin/time (or the child's own maxRSS);
 // 3. the same scan in process, phase by phase (read, parse, model, evaluate, report);
@@ -25,7 +25,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({
   options: {
     objects: { type: 'string', default: '20000' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: '20000' },
     'no-split': { type: 'boolean', default: false },
   },
@@ -41,10 +41,10 @@ if (!fs.existsSync(path.join(root, 'dist', 'aigis.js')) || !fs.existsSync(path.j
   process.exit(2);
 }
 
-/** Run `node args…` to completion: wall ms, peak RSS in bytes, stdout. */
+/** Run `node args…` to completion: wall ms, peak RSS in bytes, CPU ms (user + system), stdout. */
 function run(args) {
   const rssFile = path.join(os.tmpdir(), `aigis-bench-rss-${process.pid}`);
-  const [cmd, argv] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...args]] : [process.execPath, ['--import', path.join(root, 'bench/lib/max-rss.mjs'), ...args]];
+  const [cmd, argv] = TIME ? [TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]] : [process.execPath, ['--import', path.join(root, 'bench/lib/max-rss.mjs'), ...args]];
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AIGIS_BENCH_RSS: rssFile } });
@@ -56,11 +56,9 @@ function run(args) {
     child.on('close', (code) => {
       const wall = performance.now() - start;
       if (code !== 0 && code !== 1) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`));
-      const raw = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop();
+      const [kib, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
       fs.rmSync(rssFile, { force: true });
-      // GNU time prints KiB; the --import hook prints bytes.
-      const rss = TIME ? Number(raw) * 1024 : Number(raw);
-      resolve({ wall, rss, stdout, code });
+      resolve({ wall, rss: kib * 1024, cpu: (user + sys) * 1000, stdout, code });
     });
   });
 }
@@ -122,19 +120,22 @@ for (let i = 0; i < runs; i++) {
   }
   const y = yard[yard.length - 1];
   const a = aigis[aigis.length - 1];
-  console.log(`run ${i + 1}/${runs}: js-yaml ${sec(y.wall)} (parse ${sec(y.parseMs)}), aigis ${sec(a.wall)}, ratio ${(a.wall / y.wall).toFixed(2)}×`);
+  console.log(`run ${i + 1}/${runs}: js-yaml ${sec(y.wall)} (cpu ${sec(y.cpu)}), aigis ${sec(a.wall)} (cpu ${sec(a.cpu)}), ratio ${(a.wall / y.wall).toFixed(2)}× wall, ${(a.cpu / y.cpu).toFixed(2)}× cpu`);
 }
 
 const yWall = median(yard.map((r) => r.wall));
+const yCpu = median(yard.map((r) => r.cpu));
 const yParse = median(yard.map((r) => r.parseMs));
 const aWall = median(aigis.map((r) => r.wall));
+const aCpu = median(aigis.map((r) => r.cpu));
 const aRss = Math.max(...aigis.map((r) => r.rss));
 const yRss = Math.max(...yard.map((r) => r.rss));
 if (phases.length) {
   const names = Object.keys(phases[0].times);
-  const parts = names.map((n) => `${n} ${sec(median(phases.map((p) => p.times[n])))}`);
-  console.log(`aigis in process (medians): ${parts.join(', ')}; peak RSS ${mb(Math.max(...phases.map((p) => p.rss)))}`);
+  const parts = names.map((n) => `${n} ${sec(median(phases.map((p) => p.times[n])))} (cpu ${sec(median(phases.map((p) => p.cpu[n])))})`);
+  console.log(`aigis in process, medians: ${parts.join(', ')}; ${phases[0].findings} findings, ${phases[0].secrets} secrets; peak RSS ${mb(Math.max(...phases.map((p) => p.rss)))}`);
 }
-console.log(`js-yaml loadAll (yardstick): wall ${sec(yWall)} (parse alone ${sec(yParse)}), ${rate(yWall)}, peak RSS ${mb(yRss)}`);
-console.log(`aigis scan:                  wall ${sec(aWall)}, ${rate(aWall)}, peak RSS ${mb(aRss)}`);
-console.log(`ratio aigis / js-yaml (wall, median of ${runs}): ${(aWall / yWall).toFixed(2)}× (target ≤ 2.0×, aim ≤ 1.0×); peak RSS ${mb(aRss)} (target ≤ 1024 MB)`);
+console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times are only comparable on an idle machine; CPU times hold up better)`);
+console.log(`js-yaml loadAll (yardstick): wall ${sec(yWall)}, cpu ${sec(yCpu)} (parse alone ${sec(yParse)}), ${rate(yWall)}, peak RSS ${mb(yRss)}`);
+console.log(`aigis scan:                  wall ${sec(aWall)}, cpu ${sec(aCpu)}, ${rate(aWall)}, peak RSS ${mb(aRss)}`);
+console.log(`ratio aigis / js-yaml, median of ${runs}: wall ${(aWall / yWall).toFixed(2)}×, cpu ${(aCpu / yCpu).toFixed(2)}× (target ≤ 2.0×, aim ≤ 1.0×); peak RSS ${mb(aRss)} (target ≤ 1024 MB)`);

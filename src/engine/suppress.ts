@@ -62,6 +62,7 @@ export interface PreparedSuppressions {
   bySubject: Map<string, InlineSuppression[]>;
 }
 
+const NONE: InlineSuppression[] = [];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UNTIL = /^\s*until\b\s*(\S*?)\s*(?::\s*([\s\S]*))?$/;
 
@@ -196,47 +197,58 @@ export function prepareSuppressions(
   };
 
   if (options.inline !== false) {
-    // Annotation maps parse once, however many subjects share them (a Pod is its own template).
-    const parsed = new Map<LoadedDocKey, Map<string, InlineSuppression[]>>();
-    const parseOnce = (subject: DocumentSubject, pointer: string, annotations: unknown): InlineSuppression[] => {
-      let byPointer = parsed.get(subject.doc);
-      if (!byPointer) parsed.set(subject.doc, (byPointer = new Map()));
-      let list = byPointer.get(pointer);
-      if (!list) {
-        const r = parseAnnotations(annotations, annotationLocator(subject, pointer), objectKeyOf(subject));
-        r.problems.forEach(report);
-        list = r.suppressions;
-        byPointer.set(pointer, list);
+    // Each annotations map is parsed once, however many subjects share it; most hold no
+    // suppression and cost one pass over their keys.
+    const parsed = new WeakMap<object, InlineSuppression[]>();
+    const suppressionsIn = (annotations: unknown, subject: DocumentSubject, pointer: () => string): InlineSuppression[] => {
+      if (annotations === null || typeof annotations !== 'object') return NONE;
+      let list = parsed.get(annotations);
+      if (list) return list;
+      list = NONE;
+      for (const k in annotations) {
+        if (!k.startsWith(ANNOTATION_PREFIX)) continue;
+        const at = pointer();
+        // A Pod is its own template: its metadata annotations are read once, as the object's.
+        if (at !== '') {
+          const r = parseAnnotations(annotations, annotationLocator(subject, at), objectKeyOf(subject));
+          r.problems.forEach(report);
+          list = r.suppressions;
+        }
+        break;
       }
+      parsed.set(annotations, list);
       return list;
     };
-    const pods = new Map<string, DocumentSubject>();
-    for (const s of subjects) if (s.target === 'pod' && s instanceof DocumentSubject) pods.set(placeOfSubject(s), s);
+    const pods = new Map<string, DocumentSubject[]>();
+    for (const s of subjects) {
+      if (s.target === 'pod' && s instanceof DocumentSubject) pods.set(s.key, [...(pods.get(s.key) ?? []), s]);
+    }
 
     for (const subject of subjects) {
-      const list: InlineSuppression[] = [...(subject.suppressions ?? [])];
+      let list: InlineSuppression[] = subject.suppressions ?? NONE;
       if (subject instanceof DocumentSubject) {
         const root = subject.doc.data as Record<string, unknown> | null;
         const meta = root && typeof root === 'object' ? (root.metadata as Record<string, unknown> | undefined) : undefined;
         // A namespace seen only through its objects borrows the first object's document: that
         // object's annotations are not the namespace's.
         const own = subject.target !== 'namespace' || subject.data.defined === true;
-        if (own && meta && typeof meta === 'object' && meta.annotations) {
-          list.push(...parseOnce(subject, '/metadata/annotations', meta.annotations));
-        }
-        const pod = subject.target === 'pod' ? subject : subject.target === 'container' ? pods.get(podPlace(subject)) : undefined;
-        if (pod && pod.data.annotations && typeof pod.data.annotations === 'object') {
-          const pointer = pod.pointerFor('/annotations');
-          if (pointer !== '/metadata/annotations') list.push(...parseOnce(pod, pointer, pod.data.annotations));
-        }
+        const objectLevel = own && meta && typeof meta === 'object' ? suppressionsIn(meta.annotations, subject, () => '/metadata/annotations') : NONE;
+        const pod = subject.target === 'pod' ? subject : subject.target === 'container' ? podOf(subject, pods) : undefined;
+        const podLevel = pod
+          ? suppressionsIn(pod.data.annotations, pod, () => {
+              const at = pod.pointerFor('/annotations');
+              return at === '/metadata/annotations' ? '' : at;
+            })
+          : NONE;
+        if (objectLevel.length || podLevel.length) list = [...list, ...objectLevel, ...podLevel];
       }
-      const applicable = list.filter((s) => !s.container || s.container === subject.container);
+      if (!list.length) continue;
       for (const s of list) {
         if (seen.has(s)) continue;
         seen.add(s);
         for (const p of checkSuppression(s, catalogue, renames, today)) report(p);
       }
-      const live = applicable.filter((s) => !s.until || s.until >= today);
+      const live = list.filter((s) => (!s.container || s.container === subject.container) && (!s.until || s.until >= today));
       if (live.length) {
         const k = placeOfSubject(subject);
         out.bySubject.set(k, [...(out.bySubject.get(k) ?? []), ...live]);
@@ -253,20 +265,17 @@ export function prepareSuppressions(
   return out;
 }
 
-type LoadedDocKey = DocumentSubject['doc'];
-
 /** The object part of a subject key (`v1/Pod/ns/name`), without its `#pod…`/`#container…` suffix. */
 function objectKeyOf(subject: DocumentSubject): string {
   const i = subject.key.indexOf('#');
   return i < 0 ? subject.key : subject.key.slice(0, i);
 }
 
-function podPlace(container: DocumentSubject): string {
+/** The pod subject a container subject belongs to (same key prefix, same document). */
+function podOf(container: DocumentSubject, pods: Map<string, DocumentSubject[]>): DocumentSubject | undefined {
   const i = container.key.lastIndexOf('#container:');
-  const podKey = i < 0 ? container.key : container.key.slice(0, i);
-  const src = container.doc.source;
-  const where = src.kind === 'file' || src.kind === 'stdin' ? src.path : logicalName(src.path, src.context, container.object);
-  return `${podKey}\u0000${where}\u0000${src.helmSource ?? ''}`;
+  if (i < 0) return undefined;
+  return pods.get(container.key.slice(0, i))?.find((p) => p.doc === container.doc);
 }
 
 function problemKey(p: Problem): string {

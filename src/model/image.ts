@@ -111,7 +111,7 @@ export function buildImageSubject(input: ImageSubjectInput): BuiltImage {
     const value = eq >= 0 ? entry.slice(eq + 1) : '';
     envVars[name] = value;
     const out: Obj = { index, name, value, secretName: false };
-    if (value !== '' && !tables.notSecretValue(value)) {
+    if (value !== '' && !tables.notSecretValue(value, name)) {
       const token = tables.tokenValue(value);
       if (token) out.tokenKind = token;
       if (tables.secretName(name)) out.secretName = true;
@@ -198,11 +198,12 @@ export function buildImageSubject(input: ImageSubjectInput): BuiltImage {
   const modelBytes = models.reduce((s, m) => s + m.size, 0);
 
   // --- packages ----------------------------------------------------------------------------
+  const os = osOf(final);
   const packages: ImagePackage[] = [];
   for (const f of final) {
     for (const fact of f.facts ?? []) {
       if (fact.kind !== 'packages') continue;
-      for (const p of fact.packages) packages.push({ ...p, purl: packageUrl(p, osOf(final)), path: f.path, layer: f.layer, layerDigest: f.layerDigest });
+      for (const p of fact.packages) packages.push({ ...p, purl: packageUrl(p, os), path: f.path, layer: f.layer, layerDigest: f.layerDigest });
     }
   }
   packages.sort((a, b) => (a.ecosystem + a.name < b.ecosystem + b.name ? -1 : a.ecosystem + a.name > b.ecosystem + b.name ? 1 : 0));
@@ -229,7 +230,6 @@ export function buildImageSubject(input: ImageSubjectInput): BuiltImage {
   // --- known vulnerabilities ---------------------------------------------------------------
   const vulnerable = vulnerabilities(vulnerabilityDb(tables.raw), packages, image, cfg, envVars, argv);
 
-  const os = osOf(final);
   const data: Obj = {
     name: imageName,
     ref,

@@ -201,9 +201,11 @@ export class WebhookServer {
     const max = this.o.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > max) {
-      // Answer at once and drop the connection rather than read what will not be used.
+      // Answer at once; the rest of the body is read and dropped (closing the socket under a
+      // client still sending would reset the connection and could lose the answer), then the
+      // connection closes. server.requestTimeout bounds a body that never ends.
       fail(413, `request body of ${declared} bytes is over the ${max}-byte limit`, true);
-      req.destroy();
+      req.resume();
       return;
     }
     const chunks: Buffer[] = [];
@@ -219,9 +221,9 @@ export class WebhookServer {
       size += c.length;
       if (size > max) {
         over = true;
+        chunks.length = 0;
         clearTimeout(timer);
         fail(413, `request body is over the ${max}-byte limit`, true);
-        req.destroy();
         return;
       }
       chunks.push(c);

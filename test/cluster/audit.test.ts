@@ -274,6 +274,19 @@ describe('aigis audit', () => {
     const wrongCa = writeKubeconfig(path.join(dir, 'wrong-ca'), { server: server.url, ca: otherCa.ca, token: TOKEN, context: 'prod' });
     await expect(run(wrongCa)).rejects.toThrow(/^TLS with the API server at https:\/\/127\.0\.0\.1:\d+ \(context prod\) failed: /);
     await expect(run(path.join(dir, 'no-such-file'))).rejects.toThrow(/cannot read kubeconfig: ENOENT/);
+    const exec = path.join(dir, 'exec-plugin');
+    fs.writeFileSync(
+      exec,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(ca.ca).toString('base64') } }],
+        users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: '/nonexistent/get-token', args: ['--cluster', 'prod'] } } }],
+        contexts: [{ name: 'eks', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'eks',
+      }),
+    );
+    await expect(run(exec)).rejects.toThrow(/^cannot get the credentials of context eks: /);
     await expect(auditCluster({ env: { HOME: dir }, cwd: dir, tables: catalogue.tables })).rejects.toThrow(/^no cluster configuration: pass --kubeconfig/);
   });
 });

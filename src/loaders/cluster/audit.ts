@@ -102,6 +102,10 @@ async function run(o: ClusterAuditOptions, config: ClusterConfig, client: ApiCli
     else if (r.namespaced) for (const ns of only) tasks.push({ resource: r, namespace: ns });
     else if (r.group === '' && r.kind === 'Namespace') for (const ns of only) tasks.push({ resource: r, namespace: ns, get: true });
   }
+  // The longest lists go first: a list's pages come one after another, so pods (and their
+  // ReplicaSets) are the audit's critical path.
+  const first = (t: Task) => (t.resource.group === '' && t.resource.kind === 'Pod' ? 2 : t.resource.group === 'apps' && t.resource.kind === 'ReplicaSet' ? 1 : 0);
+  tasks.sort((a, b) => first(b) - first(a));
   const kindsTotal = new Set(tasks.map((t) => t.resource)).size;
   const pending = new Map<ServedResource, number>();
   for (const t of tasks) pending.set(t.resource, (pending.get(t.resource) ?? 0) + 1);

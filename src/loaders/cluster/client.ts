@@ -82,6 +82,7 @@ export class ApiClient {
       try {
         answer = await this.send(url);
       } catch (err) {
+        if (err instanceof AigisError) throw err;
         error = err as Error & { code?: string };
       }
       if (answer && answer.status >= 200 && answer.status < 300) return parseJson(answer, path);
@@ -118,7 +119,12 @@ export class ApiClient {
   private async send(url: URL): Promise<Answer> {
     this.requests++;
     const opts: https.RequestOptions = { headers: {} };
-    await this.config.kc.applyToHTTPSOptions(opts);
+    try {
+      await this.config.kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      // An exec plugin that is missing or fails, a token file that cannot be read.
+      throw new AigisError(`cannot get the credentials of context ${this.config.context}: ${(err as Error).message.split('\n')[0]}`);
+    }
     const agent = this.agentFor(opts);
     const headers: http.OutgoingHttpHeaders = { ...(opts.headers as http.OutgoingHttpHeaders), accept: 'application/json', 'accept-encoding': 'gzip', 'user-agent': 'aigis' };
     if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;

@@ -202,7 +202,7 @@ class Builder {
     const kw = node.getInstructionRange();
     const kwEnd = this.src.offset(kw.end.line, kw.end.character);
     const keyword = node.getKeyword();
-    this.infos[idx] = { keyword, text: '', start, end, stage: 'global' };
+    this.infos[idx] = { keyword, start, end, stage: 'global' };
     if (!KEYWORDS.has(keyword)) {
       this.problem(`unknown instruction: ${node.getInstruction()}`, start, kwEnd);
       return undefined;
@@ -216,7 +216,6 @@ class Builder {
     let lead = 0;
     while (lead < args.text.length && /\s/.test(args.text[lead]!)) lead++;
     const trimmed: Joined = { text: args.text.slice(lead), map: args.map.slice(lead) };
-    this.infos[idx]!.text = `${keyword} ${trimmed.text}`;
     const flags: Ins['flags'] = [];
     let rest = 0;
     if (FLAGGED.has(keyword)) {

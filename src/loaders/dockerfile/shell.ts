@@ -4,7 +4,7 @@
 //
 // The package wraps every AST node for JavaScript on each field access, which costs tens of
 // microseconds per access; we read the underlying GopherJS values instead (`__internal_object__`:
-// slices are {$array, $offset, $length}, nil pointers are field-less objects, strings are UTF-8
+// slices are {$array, $offset, $length}, nil pointers and interfaces are placeholder objects, strings are UTF-8
 // bytes stored one per UTF-16 unit, positions are byte offsets).
 
 import type { Lookup } from './text.js';
@@ -80,8 +80,11 @@ function items(s: Go): Go[] {
   return out;
 }
 
+/** A nil pointer (a field-less object) or a nil interface (GopherJS's $ifaceNil, a plain object). */
 function isNil(p: Go): boolean {
-  return !p || p.constructor.nil === p;
+  if (!p) return true;
+  const c = p.constructor;
+  return !c || c.nil === p || c.string === undefined;
 }
 
 function typeOf(n: Go): string {
@@ -249,10 +252,9 @@ class Walker {
     const argv = items(cmd.Args).map((w) => this.word(w, subs, false));
     const redirs = this.redirects(st, subs);
     const heredoc = redirs.find((r) => r.heredoc !== null)?.heredoc ?? null;
-    const start = this.index(st.Pos().offs);
-    const end = this.index(st.End().offs);
+    const [start, end] = this.extent([...items(cmd.Assigns), ...items(cmd.Args), ...items(st.Redirs)], st);
     const i = this.push({ argv, assigns, redirects: redirs.map((r) => r.redirect), heredoc, start, end, substituted }, subs);
-    this.nested(argv, start, end);
+    appendNested(this.commands, argv, start, end, this.lookup, this.parse, this.depth);
     return [i, i];
   }
 
@@ -274,32 +276,22 @@ class Walker {
       assigns[name] = value;
       argv.push(`${name}=${value}`);
     }
-    const start = this.index(st.Pos().offs);
-    const end = this.index(st.End().offs);
+    const [start, end] = this.extent([cmd.Variant, ...items(cmd.Args), ...items(st.Redirs)], st);
     const i = this.push({ argv, assigns, redirects: this.redirects(st, subs).map((r) => r.redirect), heredoc: null, start, end, substituted }, subs);
     return [i, i];
   }
 
-  /** `sh -c '<script>'`: the script's commands count too (located at the outer command). */
-  private nested(argv: string[], start: number, end: number): void {
-    if (this.depth >= MAX_DEPTH || argv.length < 3) return;
-    const prog = argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1);
-    if (!/^(sh|bash|dash|ash|zsh|ksh)$/.test(prog)) return;
-    const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a));
-    const script = c > 0 ? argv[c + 1] : undefined;
-    if (script === undefined) return;
-    const inner = parseScript(script, this.lookup, this.parse, this.depth + 1);
-    const base = this.commands.length;
-    for (const ic of inner.commands) {
-      this.commands.push({
-        ...ic,
-        start,
-        end,
-        pipeFrom: ic.pipeFrom === null ? null : ic.pipeFrom + base,
-        pipeTo: ic.pipeTo === null ? null : ic.pipeTo + base,
-        substitutions: ic.substitutions.map((s) => s + base),
-      });
+  /** Character range of a command: from its first part to the end of its last (no `;` or `&`). */
+  private extent(parts: Go[], st: Go): [number, number] {
+    let a = Infinity;
+    let b = -Infinity;
+    for (const p of parts) {
+      if (isNil(p)) continue;
+      a = Math.min(a, p.Pos().offs);
+      b = Math.max(b, p.End().offs);
     }
+    if (a === Infinity) return [this.index(st.Pos().offs), this.index(st.End().offs)];
+    return [this.index(a), this.index(b)];
   }
 
   /** A word as the command receives it: quotes removed, known variables expanded, the rest as written. */
@@ -377,7 +369,11 @@ function unescape(s: string, ctx: 'bare' | 'dq' | 'heredoc'): string {
 }
 
 /** Parse a script into its simple commands; a script that does not parse yields its words, split on operators. */
-export function parseScript(script: string, lookup: Lookup, parse: (src: string) => Go, depth = 0): ShellResult {
+export function parseScript(script: string, lookup: Lookup, parse: (src: string) => Go, depth = 0, fast = true): ShellResult {
+  if (fast) {
+    const plain = plainCommands(script, lookup, parse, depth);
+    if (plain) return { commands: plain, ok: true };
+  }
   let file: Go;
   try {
     file = parse(script);
@@ -433,5 +429,200 @@ export function fallbackCommands(script: string): ShellCommand[] {
     }
   }
   flush(false);
+  return commands;
+}
+
+const SHELLS = /^(sh|bash|dash|ash|zsh|ksh)$/;
+
+/** `sh -c '<script>'`: the script's commands count too, located at the outer command. */
+function appendNested(commands: ShellCommand[], argv: string[], start: number, end: number, lookup: Lookup, parse: (src: string) => Go, depth: number): void {
+  if (depth >= MAX_DEPTH || argv.length < 3) return;
+  if (!SHELLS.test(argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1))) return;
+  const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a));
+  const script = c > 0 ? argv[c + 1] : undefined;
+  if (script === undefined) return;
+  const inner = parseScript(script, lookup, parse, depth + 1);
+  const base = commands.length;
+  for (const ic of inner.commands) {
+    commands.push({
+      ...ic,
+      start,
+      end,
+      pipeFrom: ic.pipeFrom === null ? null : ic.pipeFrom + base,
+      pipeTo: ic.pipeTo === null ? null : ic.pipeTo + base,
+      substitutions: ic.substitutions.map((k) => k + base),
+    });
+  }
+}
+
+// The plain subset: simple commands joined by && || | ; & and newlines, with words made of
+// literal characters, '…' and "…" strings, $NAME and ${NAME}, leading NAME=value assignments
+// and file redirections. It is regular, so it is read here without the Go parser, which costs
+// far more per script; anything else (substitutions, here-documents, backslashes, comments,
+// reserved words, ${X:-y}…) returns undefined and goes to mvdan/sh. The output is the parser's
+// exactly (test/unit/dockerfile/shell.test.ts compares the two on generated scripts).
+
+const RESERVED = new Set([
+  'if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'function', 'select',
+  'time', 'coproc', '{', '}', '!', '[[', ']]', 'let', 'declare', 'export', 'local', 'readonly', 'typeset', 'nameref',
+]);
+const PARAM = /\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/y;
+const ASSIGN = /[A-Za-z_][A-Za-z0-9_]*(\+?)=/y;
+const REDIR = /([0-9]*)(&>>|&>|>>|>&|<&|>|<)/y;
+/** Characters that end an unquoted word. */
+const DELIM = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>']);
+/** Characters the plain subset leaves to the real parser. */
+const BAIL = new Set(['\\', '`', '(', ')', '{', '}', '#', '!']);
+
+export function plainCommands(script: string, lookup: Lookup, parse: (src: string) => Go, depth: number): ShellCommand[] | undefined {
+  const n = script.length;
+  const commands: ShellCommand[] = [];
+  let i = 0;
+  let argv: string[] = [];
+  let assigns: Record<string, string> = {};
+  let redirects: Array<{ op: string; target: string }> = [];
+  let start = -1;
+  let end = 0;
+  let pipeFrom: number | null = null;
+  let dangling = false;
+
+  const param = (): string | undefined => {
+    PARAM.lastIndex = i;
+    const m = PARAM.exec(script);
+    if (!m) return undefined;
+    i = PARAM.lastIndex;
+    const v = lookup((m[1] ?? m[2])!);
+    return typeof v === 'string' ? v : m[0];
+  };
+
+  /** The rest of a word from i; undefined outside the subset. */
+  const word = (): string | undefined => {
+    let out = '';
+    while (i < n) {
+      const c = script[i]!;
+      if (DELIM.has(c)) break;
+      if (BAIL.has(c)) return undefined;
+      if (c === "'") {
+        const j = script.indexOf("'", i + 1);
+        if (j < 0) return undefined;
+        out += script.slice(i + 1, j);
+        i = j + 1;
+      } else if (c === '"') {
+        i++;
+        for (;;) {
+          if (i >= n) return undefined;
+          const d = script[i]!;
+          if (d === '"') break;
+          if (d === '\\' || d === '`') return undefined;
+          if (d === '$') {
+            const v = param();
+            if (v === undefined) return undefined;
+            out += v;
+          } else {
+            out += d;
+            i++;
+          }
+        }
+        i++;
+      } else if (c === '$') {
+        const v = param();
+        if (v === undefined) return undefined;
+        out += v;
+      } else {
+        out += c;
+        i++;
+      }
+    }
+    return out;
+  };
+
+  const empty = () => argv.length === 0 && redirects.length === 0 && Object.keys(assigns).length === 0;
+  /** End the current command; `pipe`: its output goes to the next one. */
+  const finish = (pipe: boolean): boolean => {
+    if (empty()) return false;
+    const k = commands.length;
+    commands.push({ argv, assigns, redirects, heredoc: null, start, end, pipeFrom, pipeTo: null, substituted: false, substitutions: [] });
+    if (pipeFrom !== null) commands[pipeFrom]!.pipeTo = k;
+    appendNested(commands, argv, start, end, lookup, parse, depth);
+    pipeFrom = pipe ? k : null;
+    argv = [];
+    assigns = {};
+    redirects = [];
+    start = -1;
+    return true;
+  };
+
+  while (i < n) {
+    const c = script[i]!;
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      if (!empty()) finish(false);
+      i++;
+      continue;
+    }
+    if (c === ';' || c === '&' || c === '|') {
+      const two = script.slice(i, i + 2);
+      if (two === '&>') {
+        // a redirection, read below
+      } else if (two === '&&' || two === '||') {
+        if (!finish(false)) return undefined;
+        dangling = true;
+        i += 2;
+        continue;
+      } else if (two === '|&' || two === ';;' || two === ';&') {
+        return undefined;
+      } else {
+        if (!finish(c === '|')) return undefined;
+        dangling = c === '|';
+        i++;
+        continue;
+      }
+    }
+    const tokenStart = i;
+    REDIR.lastIndex = i;
+    const r = REDIR.exec(script);
+    if (r && (r[1] === '' || tokenStart === i)) {
+      i = REDIR.lastIndex;
+      const next = script[i];
+      if (next === '<' || next === '>' || next === '|' || next === '(' || next === '&') return undefined;
+      while (i < n && (script[i] === ' ' || script[i] === '\t')) i++;
+      const targetStart = i;
+      const target = word();
+      if (target === undefined || i === targetStart) return undefined;
+      if (start < 0) start = tokenStart;
+      end = i;
+      redirects.push({ op: r[2]!, target });
+      dangling = false;
+      continue;
+    }
+    if (argv.length === 0) {
+      ASSIGN.lastIndex = i;
+      const a = ASSIGN.exec(script);
+      if (a) {
+        if (a[1]) return undefined;
+        const name = a[0].slice(0, -1);
+        i = ASSIGN.lastIndex;
+        const value = word();
+        if (value === undefined) return undefined;
+        if (start < 0) start = tokenStart;
+        end = i;
+        assigns[name] = value;
+        dangling = false;
+        continue;
+      }
+    }
+    const w = word();
+    if (w === undefined || i === tokenStart) return undefined;
+    if (argv.length === 0 && RESERVED.has(script.slice(tokenStart, i))) return undefined;
+    if (start < 0) start = tokenStart;
+    end = i;
+    argv.push(w);
+    dangling = false;
+  }
+  if (!empty()) finish(false);
+  else if (dangling) return undefined;
   return commands;
 }

@@ -19,8 +19,7 @@ export interface Span {
 
 export interface InstructionInfo {
   keyword: string;
-  /** Text from the keyword to the end, continuations joined: what the fingerprint hashes. */
-  text: string;
+  /** File offsets of the instruction (its text, blanks collapsed, is what the id hashes). */
   start: number;
   end: number;
   /** Stage key (`name` or index) or `global`. */
@@ -42,7 +41,9 @@ export class DockerfileFile {
     if (!this.ids) {
       const seen = new Map<string, number>();
       this.ids = this.instructions.map((ins) => {
-        const base = `${ins.keyword}:${fnv1a(ins.text.replace(/\s+/g, ' ').trim())}`;
+        // Blanks and line continuations do not change the id; the keyword's spelling does not either.
+        const text = this.source.text.slice(ins.start, ins.end).replace(/\\?\s+/g, ' ').trim();
+        const base = `${ins.keyword}:${fnv1a(`${ins.keyword}${text.slice(ins.keyword.length)}`)}`;
         const k = `${ins.stage}\u0000${base}`;
         const n = (seen.get(k) ?? 0) + 1;
         seen.set(k, n);

@@ -3,6 +3,7 @@
 // secrets.yaml (secret variable names and token shapes) and ai-tokens.yaml (AI credential names).
 
 import { tableRows, type DataTables } from '../../rules/data.js';
+import { aiTables } from '../../model/ai-tables.js';
 import { modelTables } from '../../model/tables.js';
 
 export interface SecretFileRow {
@@ -31,8 +32,8 @@ export interface ImageTables {
   tokenPrefilter: RegExp | undefined;
   /** Is this environment variable name a secret's? */
   secretName(name: string): boolean;
-  /** Is this value a reference or a dummy rather than a credential? */
-  notSecretValue(value: string): boolean;
+  /** Is this value a reference, a placeholder or a dummy rather than a credential? */
+  notSecretValue(value: string, name?: string): boolean;
   /** Token kind of a value, if it is token-shaped. */
   tokenValue(value: string): string | undefined;
   raw: DataTables;
@@ -76,8 +77,8 @@ export function imageTables(tables: DataTables): ImageTables {
     : prefixes.every((p) => p !== undefined)
       ? new RegExp([...new Set(prefixes.flat() as string[])].map(escape).join('|'))
       : new RegExp(tokens.map((t) => `(?:${t.re.source})`).join('|'));
-  const aiNames = new Set(tableRows<string>(tables, 'ai-tokens', 'names').map((n) => n.toUpperCase()));
-  const notValue = anyOf(tableRows<string>(tables, 'ai-tokens', 'notSecretValues'));
+  // The AI credential names and the "not a secret" values are read as the container rules read them.
+  const ai = aiTables(tables);
   const built: ImageTables = {
     secretFiles: tableRows<SecretFileRow>(tables, 'image-files', 'secretFiles').map((r) => ({
       kind: r.kind,
@@ -92,8 +93,8 @@ export function imageTables(tables: DataTables): ImageTables {
     modelSkip: anyOf(tableRows<string>(tables, 'image-files', 'modelSkip')),
     tokens,
     tokenPrefilter,
-    secretName: (name) => model.secretName(name) || aiNames.has(name.toUpperCase()),
-    notSecretValue: (value) => !!notValue && notValue.test(value),
+    secretName: (name) => model.secretName(name) || ai.aiTokenName(name),
+    notSecretValue: (value, name) => ai.notSecretValue(value, name),
     tokenValue: (value) => model.tokenValue(value),
     raw: tables,
   };

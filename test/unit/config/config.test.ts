@@ -244,6 +244,30 @@ spec:
     expect(r.configs.map((c) => c.display)).toEqual(['a/.aigis.yaml', 'b/.aigis.yaml']);
   });
 
+  it('podTemplates rows make the pod template of a custom resource checked', async () => {
+    const job = `apiVersion: ml.example.com/v1
+kind: InferenceJob
+metadata:
+  name: batch
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          image: example/worker:1.0
+          securityContext:
+            privileged: true
+`;
+    const cfg = 'podTemplates:\n  - kind: InferenceJob\n    groups: [ml.example.com]\n    templates:\n      - { path: /spec/template, shape: template }\n';
+    const without = await scanIn(tmp({ '.git/HEAD': '', 'job.yaml': job }), ['job.yaml']);
+    expect(without.ids).toEqual([]);
+    const withRows = await scanIn(tmp({ '.git/HEAD': '', '.aigis.yaml': cfg, 'job.yaml': job }), ['job.yaml']);
+    expect(withRows.ids).toEqual(['privileged-container:high']);
+    // job.yaml:12 `            privileged: true`, column 13.
+    const f = withRows.result.findings[0]!;
+    expect(`${f.location.position?.line}:${f.location.position?.column}`).toBe('12:13');
+  });
+
   it('an expired config ignore brings the findings back and is reported at its until line', async () => {
     const dir = tmp({ '.git/HEAD': '', '.aigis.yaml': 'ignore:\n  - rule: privileged-container\n    reason: temporary\n    until: 2026-05-01\n', 'pod.yaml': POD });
     const r = await scanIn(dir, ['pod.yaml']);

@@ -3,7 +3,7 @@
 // below are counted by hand in the YAML written here.
 
 import { describe, expect, it } from 'vitest';
-import { compareFindings, evaluateLoaded } from '../../../src/engine/scan.js';
+import { compareFindings, evaluateLoaded, scan } from '../../../src/engine/scan.js';
 import { fingerprint } from '../../../src/engine/fingerprint.js';
 import { parseSuppressionValue, objectMatcher, type ConfigIgnore, type SuppressOptions } from '../../../src/engine/suppress.js';
 import type { Catalogue, Rule } from '../../../src/engine/rule.js';
@@ -194,6 +194,24 @@ describe('comment suppressions (Subject.suppressions from the Dockerfile loader)
     const catalogue = await withStageRule();
     const r = await run('', { inline: false }, ['test-stage-root'], catalogue, [stage([{ ruleId: 'test-stage-root', reason: 'builder only' }])]);
     expect(active(r.findings)).toEqual(['test-stage-root@5:1']);
+  });
+});
+
+describe('comment suppressions in a real Dockerfile', () => {
+  // test/report/fixtures/docker/suppressed.Dockerfile: `USER root` on line 4 under a comment with
+  // a reason (line 3), `EXPOSE 22` on line 6 under one without (line 5).
+  const file = 'test/report/fixtures/docker/suppressed.Dockerfile';
+  const only = new Set(['dockerfile-root-user', 'dockerfile-ssh-exposed', 'suppression-without-reason']);
+
+  it('applies both, and reports the one without a reason', async () => {
+    const r = await scan([file], { catalogue: await testCatalogue(), only });
+    expect(active(r.findings)).toEqual(['suppression-without-reason@5:1']);
+    expect(suppressed(r.findings)).toEqual(['dockerfile-root-user@4:1 inSource: the entrypoint drops to uid 1000 with gosu', 'dockerfile-ssh-exposed@6:8 inSource: (no reason given)']);
+  });
+
+  it('--no-inline-suppressions ignores them', async () => {
+    const r = await scan([file], { catalogue: await testCatalogue(), only, suppress: { inline: false } });
+    expect(active(r.findings)).toEqual(['dockerfile-root-user@4:1', 'dockerfile-ssh-exposed@6:8']);
   });
 });
 

@@ -295,7 +295,7 @@ function emit(root: Tree, st: Style, seed: number): string {
   const flow = (t: Tree): string => {
     if (t.t === 'scalar') return quote(t.text, t.style);
     if (t.t === 'seq') return `[${t.items.map(flow).join(', ')}]`;
-    return `{${t.entries.map(([k, ks, v]) => `${quote(k, ks)}: ${flow(v)}`).join(', ')}}`;
+    return `{${t.entries.map(([k, ks, v]) => `${quote(k, ks)}:${ks >= 6 && rnd() < 0.3 ? '' : ' '}${flow(v)}`).join(rnd() < 0.2 ? ',' : ', ')}}`;
   };
   const small = (t: Tree): boolean => t.t === 'scalar' || (t.t === 'seq' ? t.items.length === 0 : t.entries.length === 0) || rnd() < st.flow * 0.1;
   // `head` is what precedes the node on its first line (`key:` or `-`), at column `col`.
@@ -305,7 +305,7 @@ function emit(root: Tree, st: Style, seed: number): string {
         const ind = ' '.repeat(indent + 2);
         const header = ['|', '|-', '|+', '>', '>-', '>+'][Math.floor(rnd() * 6)]!;
         lines.push(`${head} ${header}${tail()}`);
-        for (const l of t.text.split('\n')) lines.push(l ? ind + l : '');
+        for (const l of t.text.split('\n')) lines.push(l ? ind + l : ' '.repeat(Math.floor(rnd() * (indent + 5))));
         return;
       }
       lines.push(`${head} ${blockQuote(t.text, t.style, indent + 1)}${tail()}`);
@@ -319,7 +319,7 @@ function emit(root: Tree, st: Style, seed: number): string {
       if (!inSeq && head) lines.push(`${head}${tail()}`);
       const inner = inSeq || !head ? indent : indent + st.mapIndent;
       t.entries.forEach(([k, ks, v], i) => {
-        const key = `${quote(k, ks)}:`;
+        const key = `${quote(k, ks)}${rnd() < 0.05 ? '  ' : ''}:${rnd() < 0.05 ? '  ' : ''}`;
         if (inSeq && i === 0) {
           node(v, inner, `${head} ${key}`, false);
         } else {
@@ -344,7 +344,8 @@ function emit(root: Tree, st: Style, seed: number): string {
       node(v, 0, `${quote(k, ks)}:`, false);
     });
   } else if (root.t === 'seq' && root.items.length > 0) {
-    node({ t: 'map', entries: [['items', 0, root]] }, 0, '', false);
+    if (rnd() < 0.5) node({ t: 'map', entries: [['items', 0, root]] }, 0, '', false);
+    else node(root, -st.seqIndent, '', false);
   } else {
     lines.push(`k: ${flow(root)}`);
   }
@@ -355,7 +356,7 @@ function emit(root: Tree, st: Style, seed: number): string {
 const stream = fc
   .record({
     docs: fc.array(fc.tuple(tree, style, fc.nat()), { minLength: 1, maxLength: 3 }),
-    separators: fc.array(fc.constantFrom('---\n', '---  \n', '--- # x\n', '---\n# Source: c/t.yaml\n', '...\n---\n', '---\n\n'), { minLength: 3, maxLength: 3 }),
+    separators: fc.array(fc.constantFrom('---\n', '---  \n', '--- # x\n', '---\n# Source: c/t.yaml\n', '...\n---\n', '---\n\n', '...\n# c\n---\n', '---\n---\n', '---\n# only a comment\n---\n'), { minLength: 3, maxLength: 3 }),
     leading: fc.constantFrom('', '---\n', '# Source: c/first.yaml\n', '\uFEFF', '\n\n'),
     crlf: fc.boolean(),
   })
