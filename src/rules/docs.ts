@@ -57,3 +57,41 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
   }
   return out.join('\n');
 }
+
+export interface SubjectSchema {
+  title?: string;
+  description?: string;
+  properties?: Record<string, { description?: string }>;
+  additionalProperties?: boolean;
+}
+
+export const FIELDS_BEGIN = '<!-- fields:begin (generated from src/rules/subjects by `npm run docs`) -->';
+export const FIELDS_END = '<!-- fields:end -->';
+
+/** The field index of docs/model.md: every target and its top-level fields. */
+export function fieldsMarkdown(schemas: Record<string, SubjectSchema>): string {
+  const out: string[] = [FIELDS_BEGIN, ''];
+  for (const [target, s] of Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(`### \`${target}\``, '');
+    if (s.description) out.push(s.description, '');
+    const raw = Object.entries(s.properties ?? {}).filter(([, p]) => p.description?.startsWith('(raw'));
+    const derived = Object.entries(s.properties ?? {}).filter(([, p]) => !p.description?.startsWith('(raw'));
+    if (derived.length) {
+      out.push('| field | what |', '|---|---|');
+      for (const [name, p] of derived.sort(([a], [b]) => a.localeCompare(b))) out.push(`| \`${name}\` | ${(p.description ?? '').replace(/\|/g, '\\|')} |`);
+      out.push('');
+    }
+    if (raw.length) out.push(`Raw fields: ${raw.map(([n]) => `\`${n}\``).sort().join(', ')}.`, '');
+    if (s.additionalProperties !== false) out.push('Other fields of the object are there as written.', '');
+  }
+  out.push(FIELDS_END);
+  return out.join('\n');
+}
+
+/** Replace the generated region of docs/model.md. */
+export function withFields(model: string, fields: string): string {
+  const a = model.indexOf(FIELDS_BEGIN);
+  const b = model.indexOf(FIELDS_END);
+  if (a < 0 || b < 0) return `${model.trimEnd()}\n\n## Field index\n\n${fields}\n`;
+  return model.slice(0, a) + fields + model.slice(b + FIELDS_END.length);
+}

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/rules/catalogue.js';
-import { rulesMarkdown } from '../../src/rules/docs.js';
+import { fieldsMarkdown, rulesMarkdown, withFields } from '../../src/rules/docs.js';
+import { subjectSchemas, topLevelFields } from '../../src/rules/subjects.js';
 import { packageRoot } from '../../src/rules/paths.js';
 import { AigisError } from '../../src/util/errors.js';
 
@@ -37,6 +38,26 @@ describe('rule catalogue', () => {
     const { rules } = await loadCatalogue({ fromSource: true });
     const current = fs.readFileSync(path.join(root, 'docs', 'rules.md'), 'utf8');
     expect(current === rulesMarkdown(rules), 'docs/rules.md is stale: run `npm run docs`').toBe(true);
+  });
+
+  it('docs/model.md has the current field index (run npm run docs)', () => {
+    const current = fs.readFileSync(path.join(root, 'docs', 'model.md'), 'utf8');
+    expect(current === withFields(current, fieldsMarkdown(subjectSchemas())), 'docs/model.md is stale: run `npm run docs`').toBe(true);
+  });
+
+  it('rules read only fields their target subject has', async () => {
+    const { rules } = await loadCatalogue({ fromSource: true });
+    const schemas = subjectSchemas();
+    const unknown: string[] = [];
+    for (const r of rules) {
+      const s = schemas[r.target];
+      if (!s || s.additionalProperties !== false) continue;
+      const fields = topLevelFields(r.when);
+      topLevelFields(r.expect, fields);
+      for (const sev of (r as { severities?: Array<{ subject?: unknown }> }).severities ?? []) topLevelFields(sev.subject, fields);
+      for (const f of fields) if (!s.properties?.[f]) unknown.push(`${r.id}: ${r.target}.${f}`);
+    }
+    expect(unknown).toEqual([]);
   });
 
   it('a broken rule file is an error naming the file, the field and its line', async () => {
