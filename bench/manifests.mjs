@@ -115,7 +115,7 @@ for (let i = 0; i < runs; i++) {
     }
   }
   if (split) {
-    const r = await run([split, rel, '/dev/null']);
+    const r = await run([split, rel, '/dev/null', ...(i === 0 ? ['--library'] : [])]);
     phases.push({ ...JSON.parse(r.stdout), rss: r.rss, wall: r.wall });
   }
   const y = yard[yard.length - 1];
@@ -131,8 +131,10 @@ const aCpu = median(aigis.map((r) => r.cpu));
 const aRss = Math.max(...aigis.map((r) => r.rss));
 const yRss = Math.max(...yard.map((r) => r.rss));
 if (phases.length) {
-  const names = Object.keys(phases[0].times);
+  const names = Object.keys(phases[0].times).filter((n) => n !== 'parse-library');
   const parts = names.map((n) => `${n} ${sec(median(phases.map((p) => p.times[n])))} (cpu ${sec(median(phases.map((p) => p.cpu[n])))})`);
+  const lib = phases[0].times['parse-library'];
+  if (lib !== undefined) parts.push(`[the yaml library path alone would parse in ${sec(lib)} (cpu ${sec(phases[0].cpu['parse-library'])})]`);
   console.log(`aigis in process, medians: ${parts.join(', ')}; ${phases[0].findings} findings, ${phases[0].secrets} secrets; peak RSS ${mb(Math.max(...phases.map((p) => p.rss)))}`);
 }
 console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times are only comparable on an idle machine; CPU times hold up better)`);

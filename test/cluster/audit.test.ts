@@ -10,6 +10,7 @@ import { evaluateLoaded } from '../../src/engine/scan.js';
 import type { Finding } from '../../src/model/types.js';
 import { aigis } from '../helpers/cli.js';
 import { aigisAsync } from '../helpers/cli-async.js';
+import { sarifSchemaErrors } from '../helpers/sarif.js';
 import { testCatalogue } from '../helpers/scan.js';
 import { issueCert, makeCa, type TestCa, type TestCert } from '../helpers/tls.js';
 import { AI_CRDS, BUILTIN_RESOURCES, FakeApiServer, writeKubeconfig, type FakeApiServerOptions } from './fake-api-server.js';
@@ -140,6 +141,7 @@ describe('aigis audit', () => {
       expect(out, format).toContain('cluster:fake/ml-serving/Deployment/vllm');
       if (format === 'sarif') {
         const sarif = JSON.parse(out) as { runs: Array<{ results: Array<{ locations: Array<{ logicalLocations?: Array<{ fullyQualifiedName: string }>; physicalLocation?: unknown }> }> }> };
+        expect(sarifSchemaErrors(sarif)).toEqual([]);
         const names = sarif.runs[0]!.results.flatMap((x) => x.locations.flatMap((l) => (l.logicalLocations ?? []).map((ll) => ll.fullyQualifiedName)));
         expect(names).toContain('cluster:fake/ml-serving/Deployment/vllm');
         expect(sarif.runs[0]!.results.every((x) => x.locations.every((l) => l.physicalLocation === undefined))).toBe(true);

@@ -58,6 +58,7 @@ const AI_FINDINGS = [
   'image-secret-in-env /config/Env/2',
   'image-setuid-binary /usr/local/bin/helper',
   'image-token-in-file /app/settings.py',
+  'image-vulnerable-component /usr/local/lib/python3.11/site-packages/torch-2.5.1.dist-info/METADATA',
   'image-vulnerable-component /usr/local/lib/python3.11/site-packages/vllm-0.8.4.dist-info/METADATA',
   'image-vulnerable-component /var/lib/dpkg/status',
   'image-world-writable /srv/shared',
