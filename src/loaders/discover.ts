@@ -15,6 +15,8 @@ export interface Input {
   path: string;
   /** Named on the command line rather than found in a directory. */
   explicit: boolean;
+  /** Absolute path to read (`path` is for display; the scan's cwd need not be the process's). */
+  abs?: string;
 }
 
 export interface DiscoverOptions {
@@ -68,7 +70,7 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
   const add = (abs: string, kind: InputKind, explicit: boolean) => {
     if (seen.has(abs)) return;
     seen.add(abs);
-    out.inputs.push({ kind, path: display(abs, cwd), explicit });
+    out.inputs.push({ kind, path: display(abs, cwd), explicit, abs });
   };
 
   const walk = (dir: string, filter?: (rel: string) => boolean, root = dir) => {

@@ -10,15 +10,16 @@ export async function readInput(input: Input, ctx: LoadContext): Promise<Buffer>
     if (bytes.length > ctx.limits.maxFileBytes) throw tooBig(input.path, ctx);
     return bytes;
   }
+  const file = input.abs ?? input.path;
   let size: number;
   try {
-    size = (await fs.promises.stat(input.path)).size;
+    size = (await fs.promises.stat(file)).size;
   } catch (err) {
     throw new AigisError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: input.path });
   }
   if (size > ctx.limits.maxFileBytes) throw tooBig(input.path, ctx);
   try {
-    return await fs.promises.readFile(input.path);
+    return await fs.promises.readFile(file);
   } catch (err) {
     throw new AigisError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: input.path });
   }
