@@ -139,6 +139,7 @@ const wall = median(audits.map((r) => r.wall));
 const cpu = TIME ? ` (CPU user+sys ${sec(median(audits.map((r) => r.cpu)))})` : '';
 const rss = Math.max(...audits.map((r) => r.rss));
 
+console.log(`machine: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs (wall times stretch with it; CPU times much less)`);
 console.log(`report: ${findings.length} findings on ${report.summary.objects} objects; privileged: ${privileged.length} findings on ${perTemplate.size} templates (expected ${templates}); on pods or ReplicaSets: ${onReplicas.length}`);
 if (hasKubectl) console.log(`kubectl get namespaces,serviceaccounts,services,deployments,replicasets,pods -A -o json (yardstick, median of ${runs}): ${sec(median(kubectl.map((r) => r.wall)))}`);
 console.log(`aigis audit, ${pods} pods / ${namespaces} namespaces / ${templates} Deployments (median of ${runs}): wall ${sec(wall)}${cpu} (target ≤ 10 s), peak RSS ${mb(rss)} (target ≤ 500 MB), one finding per template: ${ok ? 'yes' : 'NO'}`);

@@ -220,11 +220,17 @@ function serverCpu() {
 
 await load(warmup, concurrency);
 const cpuBefore = serverCpu();
+const clientBefore = process.cpuUsage();
 const loaded = summary(`load (concurrency ${concurrency})`, await load(total, concurrency));
+const clientCpu = process.cpuUsage(clientBefore);
 const cpuAfter = serverCpu();
 const cpuPerReview = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / total : undefined;
 if (cpuPerReview !== undefined) {
-  console.log(`server CPU: ${(cpuAfter - cpuBefore).toFixed(2)} s for ${total} reviews = ${cpuPerReview.toFixed(3)} ms a review (TLS and HTTP included), i.e. ${Math.round(1000 / cpuPerReview)} reviews/s per core`);
+  const clientPerReview = (clientCpu.user + clientCpu.system) / 1000 / total;
+  console.log(
+    `server CPU: ${(cpuAfter - cpuBefore).toFixed(2)} s for ${total} reviews = ${cpuPerReview.toFixed(3)} ms a review (TLS and HTTP included), i.e. ${Math.round(1000 / cpuPerReview)} reviews/s per core; ` +
+      `load generator CPU ${clientPerReview.toFixed(3)} ms a review; machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
+  );
 }
 const serial = summary('one at a time', await load(2000, 1));
 agent.destroy();

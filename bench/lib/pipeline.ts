@@ -25,6 +25,7 @@ if (!dir || !output) throw new Error('usage: pipeline.mjs DIR OUTPUT');
 // Wall and CPU milliseconds per phase (CPU time is the steadier figure on a busy machine).
 const times: Record<string, number> = {};
 const cpu: Record<string, number> = {};
+const rss: Record<string, number> = {}; // MB at the end of each phase
 let t = performance.now();
 let c = process.cpuUsage();
 const lap = (name: string): void => {
@@ -32,6 +33,7 @@ const lap = (name: string): void => {
   const used = process.cpuUsage(c);
   times[name] = (times[name] ?? 0) + (now - t);
   cpu[name] = (cpu[name] ?? 0) + (used.user + used.system) / 1000;
+  rss[name] = Math.round(process.memoryUsage().rss / 1048576);
   t = now;
   c = process.cpuUsage();
 };
@@ -77,4 +79,4 @@ const result = {
 };
 await writeReports({ result, catalogue, failOn: 'low', targets: reportTargets([{ kind: 'option', name: 'format', value: 'json' }, { kind: 'option', name: 'output', value: output }]), io: processIO(), command: `aigis scan ${dir}` });
 lap('report');
-process.stdout.write(`${JSON.stringify({ times, cpu, objects: loaded.documents.length, findings: findings.length, subjects: subjects.length, secrets: secrets.size })}\n`);
+process.stdout.write(`${JSON.stringify({ times, cpu, rss, objects: loaded.documents.length, findings: findings.length, subjects: subjects.length, secrets: secrets.size })}\n`);

@@ -2,7 +2,8 @@
 // the image is the BOM's subject (a `container` component), its packages are `library`
 // components with package URLs, model weight files are `machine-learning-model` components, the
 // distribution is an `operating-system` component and the CUDA/cuDNN/NCCL versions found are
-// `library` components. Each component says where it was found (aigis:path, aigis:layer).
+// `library` components (NumPy arrays are `data`). Each says where it was found (aigis:path,
+// aigis:layer).
 
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Subject } from '../model/types.js';
@@ -40,7 +41,9 @@ function packageComponent(p: ImagePackage, prefix: string): Models.Component {
 }
 
 function modelComponent(m: ImageModel, prefix: string): Models.Component {
-  const c = new Models.Component(Enums.ComponentType.MachineLearningModel, m.path.slice(m.path.lastIndexOf('/') + 1), {
+  // NumPy arrays are data a model reads, not a model.
+  const type = m.format === 'numpy' ? Enums.ComponentType.Data : Enums.ComponentType.MachineLearningModel;
+  const c = new Models.Component(type, m.path.slice(m.path.lastIndexOf('/') + 1), {
     bomRef: `${prefix}model:${m.path}`,
   });
   c.properties.add(prop('aigis:path', m.path));

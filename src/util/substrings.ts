@@ -27,12 +27,19 @@ export function occurring(text: string, needles: Iterable<string>): Set<string> 
     pending++;
   }
   if (pending === 0 || text.length < WINDOW) return found;
+  // A bit per 20-bit slice of the hash: most positions are ruled out without a Map lookup.
+  const maybe = new Uint8Array(1 << 17);
+  for (const h of byHash.keys()) {
+    const b = slice(h);
+    maybe[b >>> 3]! |= 1 << (b & 7);
+  }
   // BASE^(WINDOW-1), to take the leaving character out of the hash.
   let top = 1;
   for (let i = 1; i < WINDOW; i++) top = Math.imul(top, BASE);
   let h = hash(text, 0);
   for (let i = 0; ; i++) {
-    const candidates = byHash.get(h);
+    const b = slice(h);
+    const candidates = maybe[b >>> 3]! & (1 << (b & 7)) ? byHash.get(h) : undefined;
     if (candidates) {
       for (let k = 0; k < candidates.length; k++) {
         const n = candidates[k]!;
@@ -53,4 +60,8 @@ function hash(s: string, at: number): number {
   let h = 0;
   for (let i = 0; i < WINDOW; i++) h = (Math.imul(h, BASE) + s.charCodeAt(at + i)) | 0;
   return h;
+}
+
+function slice(h: number): number {
+  return (Math.imul(h, 0x9e3779b1) >>> 12) & 0xfffff;
 }

@@ -333,6 +333,7 @@ export function commandData(
 
 /** At most 100 characters, for messages. */
 export function shorten(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
+  const head = s.length > 300 ? s.slice(0, 300) : s;
+  const one = /\s\s|[\t\n\r]|^\s|\s$/.test(head) ? head.replace(/\s+/g, ' ').trim() : head;
   return one.length > 100 ? `${one.slice(0, 99)}…` : one;
 }

@@ -106,15 +106,38 @@ function flagsOf(argv: Array<{ word: string; path: string }>): Map<string, { val
   return out;
 }
 
+const imageCache = new WeakMap<DataTables, Map<string, Compiled | null>>();
+const commandPrefilter = new WeakMap<DataTables, RegExp>();
+
+/** The first entry whose image pattern matches (cached: a scan sees the same base images again and again). */
+function byImage(tables: DataTables, table: Compiled[], key: string): Compiled | undefined {
+  let cache = imageCache.get(tables);
+  if (!cache) imageCache.set(tables, (cache = new Map()));
+  let row = cache.get(key);
+  if (row === undefined) {
+    row = table.find((t) => t.images.some((re) => re.test(key))) ?? null;
+    cache.set(key, row);
+  }
+  return row ?? undefined;
+}
+
 export function stageComponent(tables: DataTables, input: ComponentInput): StageComponent | null {
   const table = componentTable(tables);
   if (!table.length) return null;
   const joined = input.argv.map((a) => a.word).join(' ');
   let matchedBy: StageComponent['matchedBy'] | undefined;
-  let row = input.imageKey ? table.find((t) => t.images.some((re) => re.test(input.imageKey!))) : undefined;
+  let row = input.imageKey ? byImage(tables, table, input.imageKey) : undefined;
   if (row) matchedBy = 'image';
   if (!row && joined) {
-    row = table.find((t) => t.commands.some((re) => re.test(joined)));
+    // One combined pattern rejects most command lines before the per-entry search.
+    let any = commandPrefilter.get(tables);
+    if (!any) {
+      const res = table.flatMap((t) => t.commands);
+      // Back-references would change meaning once the groups are renumbered: no prefilter then.
+      any = res.some((r) => /\\[1-9]|\(\?</.test(r.source)) ? /(?:)/ : res.length ? new RegExp(res.map((r) => `(?:${r.source})`).join('|')) : /(?!)/;
+      commandPrefilter.set(tables, any);
+    }
+    row = any.test(joined) ? table.find((t) => t.commands.some((re) => re.test(joined))) : undefined;
     if (row) matchedBy = 'command';
   }
   if (!row) {
@@ -177,7 +200,18 @@ export function stageComponent(tables: DataTables, input: ComponentInput): Stage
 }
 
 /** Disable switches of notebook components: flags (value pattern) and config-file patterns. */
-export function notebookDisableSwitches(tables: DataTables): { flags: Array<{ name: string; value?: RegExp }>; env: Array<{ name: string; value?: RegExp }>; config: RegExp[]; argv: RegExp[] } {
+export interface NotebookSwitches {
+  flags: Array<{ name: string; value?: RegExp }>;
+  env: Array<{ name: string; value?: RegExp }>;
+  config: RegExp[];
+  argv: RegExp[];
+}
+
+const notebookCache = new WeakMap<DataTables, NotebookSwitches>();
+
+export function notebookDisableSwitches(tables: DataTables): NotebookSwitches {
+  const known = notebookCache.get(tables);
+  if (known) return known;
   const out = { flags: [] as Array<{ name: string; value?: RegExp }>, env: [] as Array<{ name: string; value?: RegExp }>, config: [] as RegExp[], argv: [] as RegExp[] };
   const seen = new Set<string>();
   for (const t of componentTable(tables)) {
@@ -193,5 +227,6 @@ export function notebookDisableSwitches(tables: DataTables): { flags: Array<{ na
       else if (s.row.env !== undefined) for (const name of s.names) out.env.push({ name, value: s.value });
     }
   }
+  notebookCache.set(tables, out);
   return out;
 }

@@ -20,7 +20,7 @@ import { notebookDisableSwitches, stageComponent } from './components.js';
 import { fallbackCommands, parseScript, shellParser, type ShellCommand } from './shell.js';
 import { DockerfileFile, DockerfileSubject, type InstructionInfo, type Span } from './subject.js';
 import { parsePragma } from './suppressions.js';
-import { fileOffset, joinLines, processWord, SourceText, splitWords, type Joined, type Lookup, type Word } from './text.js';
+import { fileOffset, joinLines, processWord, sliceJoined, SourceText, splitWords, type Joined, type Lookup, type Word } from './text.js';
 import type { CommandData, CopyData, DockerfileData, ExecData, RunData, StageData, UserData, VariableData } from './types.js';
 import type { InlineSuppression } from '../../model/types.js';
 import { escapeSegment } from '../../util/pointer.js';
@@ -110,6 +110,8 @@ class Builder {
   private readonly file: DockerfileFile;
   private readonly t: ReturnType<typeof modelTables>;
   private readonly ai: ReturnType<typeof aiTables>;
+  /** Variable name → named like a credential (names repeat across files: PATH, DEBIAN_FRONTEND…). */
+  private readonly secretNames: Map<string, boolean>;
 
   constructor(
     private readonly text: string,
@@ -122,6 +124,9 @@ class Builder {
     this.file = new DockerfileFile(path, this.src, this.infos);
     this.t = modelTables(tables);
     this.ai = aiTables(tables);
+    let names = secretNameCache.get(tables);
+    if (!names) secretNameCache.set(tables, (names = new Map()));
+    this.secretNames = names;
   }
 
   private problem(message: string, start: number, end: number, code = 'dockerfile-parse-error'): void {
@@ -214,11 +219,11 @@ class Builder {
     const args = joinLines(this.src, kwEnd, end, this.escape, bodies);
     // Leading blanks between the keyword and the arguments.
     let lead = 0;
-    while (lead < args.text.length && /\s/.test(args.text[lead]!)) lead++;
-    const trimmed: Joined = { text: args.text.slice(lead), map: args.map.slice(lead) };
+    while (lead < args.text.length && (args.text[lead] === ' ' || args.text[lead] === '\t' || args.text[lead] === '\n')) lead++;
+    const trimmed = sliceJoined(args, lead);
     const flags: Ins['flags'] = [];
     let rest = 0;
-    if (FLAGGED.has(keyword)) {
+    if (FLAGGED.has(keyword) && trimmed.text.startsWith('--')) {
       for (const w of splitWords(trimmed.text.split('\n', 1)[0]!, this.escape)) {
         if (!w.raw.startsWith('--')) break;
         const eq = w.raw.indexOf('=');
@@ -277,8 +282,13 @@ class Builder {
   // --- variables ----------------------------------------------------------------------------
 
   private addVariable(v: Omit<VariableData, 'secretName' | 'tokenKind' | 'placeholder' | 'display'>, span: Span): VariableData {
-    const secretName = this.t.secretName(v.name) || this.ai.aiTokenName(v.name);
-    const tokenKind = v.value ? (this.t.tokenValue(v.value) ?? null) : null;
+    let secretName = this.secretNames.get(v.name);
+    if (secretName === undefined) {
+      secretName = this.t.secretName(v.name) || this.ai.aiTokenName(v.name);
+      this.secretNames.set(v.name, secretName);
+    }
+    // Every token shape in the secrets table is longer than 12 characters.
+    const tokenKind = v.value && v.value.length > 12 ? (this.t.tokenValue(v.value) ?? null) : null;
     // `${X}` references still carry whatever X holds into the image; only dummies are harmless.
     // Flags and counts (`ARG SCCACHE_S3_NO_CREDENTIALS=0`) are not credentials either.
     const placeholder = v.value !== null && !v.value.includes('$') && (this.ai.notSecretValue(v.value) || FLAG_VALUE.test(v.value));
@@ -862,10 +872,11 @@ class Builder {
     }
 
     // trust_remote_code, from the model supply-chain table.
-    const trc = this.ai.trustRemoteCodeArgv;
+    const trc = anyRegex(this.ai.trustRemoteCodeArgv);
+    const lines = d.commands.map((c) => c.argv.join(' '));
     d.commands.forEach((c, i) => {
-      const line = c.argv.join(' ');
-      const hit = trc.some((re) => re.test(line)) || (c.heredoc !== null && trc.some((re) => re.test(c.heredoc!)));
+      const line = lines[i]!;
+      const hit = trc.test(line) || (c.heredoc !== null && trc.test(c.heredoc));
       if (!hit) return;
       subject.span(`/trustRemoteCode/${d.trustRemoteCode.length}`, subject.spans.get(`/commands/${i}`) ?? subject.root);
       d.trustRemoteCode.push({ via: c.in, setting: line.length > 120 ? `${line.slice(0, 119)}…` : line });
@@ -877,8 +888,13 @@ class Builder {
     });
 
     // Notebook authentication switched off: flags, env, or a config file a RUN writes.
+    const notebookArgv = anyRegex(notebook.argv);
+    const notebookConfig = anyRegex(notebook.config);
+    const notebookFlags = new Set(notebook.flags.map((f) => f.name));
     d.commands.forEach((c, i) => {
-      for (const f of notebook.flags) {
+      let named = false;
+      for (const k in c.opts) if (notebookFlags.has(k)) named = true;
+      if (named) for (const f of notebook.flags) {
         const v = c.opts[f.name];
         if (v === undefined) continue;
         const value = v === true ? 'true' : v;
@@ -886,16 +902,20 @@ class Builder {
         subject.span(`/notebookAuthDisabled/${d.notebookAuthDisabled.length}`, subject.spans.get(`/commands/${i}`) ?? subject.root);
         d.notebookAuthDisabled.push({ via: c.in, setting: `${f.name}=${value === '' ? "''" : value}` });
       }
-      const line = c.argv.join(' ');
-      for (const re of notebook.argv) {
-        const m = re.exec(line);
-        if (!m) continue;
-        subject.span(`/notebookAuthDisabled/${d.notebookAuthDisabled.length}`, subject.spans.get(`/commands/${i}`) ?? subject.root);
-        d.notebookAuthDisabled.push({ via: c.in, setting: m[0] });
-        break;
+      const line = lines[i]!;
+      if (notebookArgv.test(line)) {
+        for (const re of notebook.argv) {
+          const m = re.exec(line);
+          if (!m) continue;
+          subject.span(`/notebookAuthDisabled/${d.notebookAuthDisabled.length}`, subject.spans.get(`/commands/${i}`) ?? subject.root);
+          d.notebookAuthDisabled.push({ via: c.in, setting: m[0] });
+          break;
+        }
       }
-      if (c.in !== 'RUN') return;
-      const written = `${c.argv.join(' ')}\n${c.heredoc ?? ''}`;
+      // A config file is written through a redirection, a here-document or tee.
+      if (c.in !== 'RUN' || (c.heredoc === null && !c.redirects.length && c.program !== 'tee')) return;
+      const written = `${line}\n${c.heredoc ?? ''}`;
+      if (!notebookConfig.test(written)) return;
       for (const re of notebook.config) {
         const m = re.exec(written);
         if (!m) continue;
@@ -1028,4 +1048,18 @@ function baseImageRows(tables: DataTables): Array<{ re: RegExp; user: string; ro
     baseImageCache.set(tables, rows);
   }
   return rows;
+}
+
+const anyCache = new WeakMap<RegExp[], RegExp>();
+const secretNameCache = new WeakMap<DataTables, Map<string, boolean>>();
+
+/** One regular expression matching what any of `list` matches (built once per list). */
+function anyRegex(list: RegExp[]): RegExp {
+  let re = anyCache.get(list);
+  if (!re) {
+    // Back-references would change meaning once the groups are renumbered: test one by one then.
+    re = list.some((r) => /\\[1-9]|\(\?</.test(r.source) || r.flags) ? { test: (s: string) => list.some((r) => r.test(s)) } as RegExp : list.length ? new RegExp(list.map((r) => `(?:${r.source})`).join('|')) : /(?!)/;
+    anyCache.set(list, re);
+  }
+  return re;
 }

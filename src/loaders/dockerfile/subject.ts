@@ -41,9 +41,7 @@ export class DockerfileFile {
     if (!this.ids) {
       const seen = new Map<string, number>();
       this.ids = this.instructions.map((ins) => {
-        // Blanks and line continuations do not change the id; the keyword's spelling does not either.
-        const text = this.source.text.slice(ins.start, ins.end).replace(/\\?\s+/g, ' ').trim();
-        const base = `${ins.keyword}:${fnv1a(`${ins.keyword}${text.slice(ins.keyword.length)}`)}`;
+        const base = `${ins.keyword}:${instructionHash(this.source.text, ins.start + ins.keyword.length, ins.end)}`;
         const k = `${ins.stage}\u0000${base}`;
         const n = (seen.get(k) ?? 0) + 1;
         seen.set(k, n);
@@ -60,11 +58,29 @@ export class DockerfileFile {
   }
 }
 
-/** 32-bit FNV-1a, hex: a short, stable id for an instruction's text. */
-export function fnv1a(s: string): string {
+/**
+ * FNV-1a of an instruction's arguments with every run of blanks (and line continuations) read
+ * as one space, so that re-wrapping or re-indenting an instruction keeps its id.
+ */
+export function instructionHash(text: string, start: number, end: number): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
+  let blank = false;
+  let any = false;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    // A backslash before a line break is a continuation.
+    if (c === 92 && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) c = 32;
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      blank = any;
+      continue;
+    }
+    if (blank) {
+      h ^= 32;
+      h = Math.imul(h, 0x01000193);
+      blank = false;
+    }
+    any = true;
+    h ^= c;
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0).toString(16).padStart(8, '0');

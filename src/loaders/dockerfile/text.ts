@@ -47,16 +47,45 @@ export class SourceText {
   }
 }
 
-/** Joined text plus, for each of its characters, the file offset it came from. */
+/**
+ * Joined text plus where each of its characters came from: segment k covers text indices
+ * [starts[k], starts[k+1]) and maps them to file offsets files[k] + (i - starts[k]).
+ */
 export interface Joined {
   text: string;
-  map: number[];
+  starts: number[];
+  files: number[];
 }
 
-/** File offset of index `i` of a joined text (the end offset for i == text.length). */
+/** File offset of index `i` of a joined text (one past the last character for i == text.length). */
 export function fileOffset(j: Joined, i: number): number {
-  if (i < j.map.length) return j.map[i]!;
-  return j.map.length ? j.map[j.map.length - 1]! + 1 : 0;
+  const { starts, files } = j;
+  if (!starts.length) return 0;
+  if (i >= j.text.length && j.text.length > 0) return fileOffset(j, j.text.length - 1) + 1;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return files[lo]! + (i - starts[lo]!);
+}
+
+/** The joined text from index `from` on (same mapping). */
+export function sliceJoined(j: Joined, from: number): Joined {
+  if (from <= 0) return j;
+  const starts: number[] = [];
+  const files: number[] = [];
+  for (let k = 0; k < j.starts.length; k++) {
+    const a = j.starts[k]!;
+    const b = k + 1 < j.starts.length ? j.starts[k + 1]! : Infinity;
+    if (b <= from) continue;
+    const at = Math.max(a, from);
+    starts.push(at - from);
+    files.push(j.files[k]! + (at - a));
+  }
+  return { text: j.text.slice(from), starts, files };
 }
 
 /**
@@ -66,8 +95,21 @@ export function fileOffset(j: Joined, i: number): number {
  */
 export function joinLines(src: SourceText, start: number, end: number, escape: string, bodies: Array<[number, number]> = []): Joined {
   const text = src.text;
-  let out = '';
-  const map: number[] = [];
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const files: number[] = [];
+  let length = 0;
+  const copy = (from: number, to: number) => {
+    if (to <= from) return;
+    // Extend the previous segment when the file text continues it.
+    const last = starts.length - 1;
+    if (last < 0 || files[last]! + (length - starts[last]!) !== from) {
+      starts.push(length);
+      files.push(from);
+    }
+    parts.push(text.slice(from, to));
+    length += to - from;
+  };
   let pos = start;
   let continued = false;
   let body = 0;
@@ -75,10 +117,7 @@ export function joinLines(src: SourceText, start: number, end: number, escape: s
     if (body < bodies.length && pos >= bodies[body]![0]) {
       const [, to] = bodies[body++]!;
       const stop = Math.min(to, end);
-      for (let i = pos; i < stop; i++) {
-        out += text[i];
-        map.push(i);
-      }
+      copy(pos, stop);
       pos = Math.max(pos, stop);
       continued = false;
       continue;
@@ -99,24 +138,18 @@ export function joinLines(src: SourceText, start: number, end: number, escape: s
     let e = lineEnd;
     while (e > pos && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
     const joins = lineEnd === nl && nl < end && e > pos && text[e - 1] === escape;
-    const stop = joins ? e - 1 : lineEnd;
-    for (let i = pos; i < stop; i++) {
-      out += text[i];
-      map.push(i);
-    }
     if (joins) {
+      copy(pos, e - 1);
       continued = true;
       pos = nl + 1;
     } else {
       continued = false;
-      if (lineEnd === nl && nl < end) {
-        out += '\n';
-        map.push(nl);
-      }
+      // The newline itself belongs to the text (it separates shell commands).
+      copy(pos, lineEnd === nl && nl < end ? nl + 1 : lineEnd);
       pos = lineEnd === nl ? nl + 1 : lineEnd;
     }
   }
-  return { text: out, map };
+  return { text: parts.length === 1 ? parts[0]! : parts.join(''), starts, files };
 }
 
 export interface Word {
@@ -132,8 +165,9 @@ export function splitWords(s: string, escape: string): Word[] {
   const words: Word[] = [];
   let i = 0;
   const n = s.length;
+  const blank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
   while (i < n) {
-    while (i < n && /\s/.test(s[i]!)) i++;
+    while (i < n && blank(s.charCodeAt(i))) i++;
     if (i >= n) break;
     const start = i;
     let quote = '';
@@ -149,7 +183,7 @@ export function splitWords(s: string, escape: string): Word[] {
       else if (c === '"' || c === "'") {
         quote = c;
         i++;
-      } else if (/\s/.test(c)) break;
+      } else if (blank(s.charCodeAt(i))) break;
       else i++;
     }
     words.push({ raw: s.slice(start, i), start, end: i });

@@ -66,7 +66,7 @@ export async function readTarArchive(open: () => Readable, gzipped: boolean, ctx
   let input: Readable = raw;
   if (gzipped) {
     // `docker save | gzip > image.tar.gz`
-    const gunzip = zlib.createGunzip({ chunkSize: 64 * 1024 });
+    const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
     raw.pipe(gunzip);
     raw.on('error', (e) => gunzip.destroy(e));
     input = gunzip;

@@ -43,7 +43,10 @@ export class DecodeError extends Error {}
 
 /** A stream that decodes `kind` into tar bytes. */
 export function decoder(kind: Compression): Transform {
-  if (kind === 'gzip') return zlib.createGunzip({ chunkSize: 64 * 1024 });
+  // 256 KiB output chunks: fewer callbacks than zlib's 16 KiB default, yet small enough that the
+  // tar walk on the main thread overlaps inflation on the thread pool (bench/images.mjs: 64 KiB
+  // and 1 MiB were both slower).
+  if (kind === 'gzip') return zlib.createGunzip({ chunkSize: 256 * 1024 });
   if (kind === 'zstd') return new ZstdDecode();
   return new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
 }

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
+import { imageBom } from '../../../src/sbom/cyclonedx.js';
+import type { Subject } from '../../../src/model/types.js';
 import { aigis } from '../../helpers/cli.js';
 
 const fixture = (name: string) => path.resolve(__dirname, '../../fixtures/images', name);
@@ -92,6 +94,22 @@ describe('aigis sbom', () => {
     const r = aigis(['sbom', 'empty.tar'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('aigis: empty.tar: not an image archive: it holds neither manifest.json (docker-archive) nor index.json (OCI)\n');
+  });
+});
+
+describe('imageBom', () => {
+  it('makes NumPy arrays data components and model weights machine-learning-model components', async () => {
+    const model = (path: string, format: string) => ({ path, format, pickle: false, verified: true, size: 10, sizeText: '10 B', layer: 1, layerDigest: `sha256:${'a'.repeat(64)}` });
+    const subject: Subject = {
+      target: 'image',
+      key: 'image:x',
+      locate: () => ({ pointer: '' }),
+      data: { name: 'x', ref: null, digest: null, configDigest: null, platform: null, format: 'oci', os: null, packages: [], gpu: { cuda: null, cudnn: null, nccl: null }, models: [model('/m/w.gguf', 'gguf'), model('/m/emb.npy', 'numpy')] },
+    };
+    const json = imageBom([subject], '0.0.0', 'x.tar');
+    expect(await validate(json)).toBeNull();
+    const types = (JSON.parse(json).components as Component[]).map((c) => `${c.type} ${c.name}`).sort();
+    expect(types).toEqual(['data emb.npy', 'machine-learning-model w.gguf']);
   });
 });
 
