@@ -5,8 +5,9 @@
 //
 // 1. starts `node bin/aigis.js webhook` (enforce mode, single objects, no cluster context) in
 //    its own process (or --workers processes) with a generated CA and certificate;
-// 2. sends a mix of real AdmissionReview v1 requests over keep-alive connections, as the API
-//    server does: CREATE of a privileged GPU pod, a hardened GPU pod, a privileged and a
+// 2. sends a mix of real AdmissionReview v1 requests over keep-alive TLS connections, one
+//    review at a time on each, as the API server does (a lean client on tls.connect: Node's
+//    https client would cost as much CPU as the webhook): CREATE of a privileged GPU pod, a hardened GPU pod, a privileged and a
 //    hardened Deployment, a KServe InferenceService, a Service; an UPDATE with oldObject;
 //    a dry run; a DELETE and a ConfigMap (allowed at once) — each with its own uid, each
 //    answer checked (status 200, uid echoed, the expected decision);
@@ -18,9 +19,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -139,37 +140,80 @@ const port = await new Promise((resolve, reject) => {
 });
 const serverDone = new Promise((resolve) => server.on('close', resolve));
 
-const agent = new https.Agent({ ca: fs.readFileSync(path.join(dir, 'ca.crt')), keepAlive: true, maxSockets: concurrency });
-const url = `https://127.0.0.1:${port}/validate?timeout=5s`;
+const ca = fs.readFileSync(path.join(dir, 'ca.crt'));
 
-/** One review: client latency (ms), server processing (ms), or an error string. */
-function send(i) {
+/**
+ * One keep-alive TLS connection carrying one review at a time, as the API server's webhook
+ * client does. Written on tls.connect because Node's https client spends about as much CPU per
+ * request as the webhook itself, which would make this measure the load generator.
+ */
+class Connection {
+  constructor() {
+    this.buf = Buffer.alloc(0);
+    this.waiting = undefined;
+    this.socket = tls.connect({ host: '127.0.0.1', port, ca });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (d) => this.onData(d));
+    this.socket.on('error', (err) => this.settle(err));
+    this.socket.on('close', () => this.settle(new Error('connection closed')));
+  }
+
+  request(body) {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      const head = `POST /validate?timeout=5s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+      this.socket.write(head + body);
+    });
+  }
+
+  onData(d) {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    const end = this.buf.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = this.buf.toString('latin1', 0, end);
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    if (this.buf.length < end + 4 + length) return;
+    const body = this.buf.subarray(end + 4, end + 4 + length);
+    this.buf = this.buf.subarray(end + 4 + length);
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.resolve({ status: Number(head.slice(9, 12)), head, body });
+  }
+
+  settle(err) {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.reject(err);
+  }
+
+  close() {
+    this.socket.end();
+  }
+}
+
+/** One review on `conn`: client latency (ms), server processing (ms), or an error string. */
+async function send(conn, i) {
   const m = MIX[i % MIX.length];
   const uid = randomUUID();
-  const body = m.head + uid + m.tail;
   const start = performance.now();
-  return new Promise((resolve) => {
-    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const ms = performance.now() - start;
-        const server = Number(/dur=([\d.]+)/.exec(String(res.headers['server-timing']))?.[1]);
-        if (res.statusCode !== 200) return resolve({ error: `${m.name}: HTTP ${res.statusCode}` });
-        let r;
-        try {
-          r = JSON.parse(Buffer.concat(chunks).toString('utf8')).response;
-        } catch {
-          return resolve({ error: `${m.name}: answer is not JSON` });
-        }
-        if (r.uid !== uid) return resolve({ error: `${m.name}: uid not echoed` });
-        if (r.allowed !== m.allowed) return resolve({ error: `${m.name}: allowed ${r.allowed}, expected ${m.allowed}` });
-        resolve({ ms, server, denied: !r.allowed });
-      });
-    });
-    req.on('error', (err) => resolve({ error: `${m.name}: ${err.message}` }));
-    req.end(body);
-  });
+  let res;
+  try {
+    res = await conn.request(m.head + uid + m.tail);
+  } catch (err) {
+    return { error: `${m.name}: ${err.message}` };
+  }
+  const ms = performance.now() - start;
+  const server = Number(/\r\nserver-timing: review;dur=([\d.]+)/i.exec(res.head)?.[1]);
+  if (res.status !== 200) return { error: `${m.name}: HTTP ${res.status}` };
+  let r;
+  try {
+    r = JSON.parse(res.body.toString('utf8')).response;
+  } catch {
+    return { error: `${m.name}: answer is not JSON` };
+  }
+  if (r.uid !== uid) return { error: `${m.name}: uid not echoed` };
+  if (r.allowed !== m.allowed) return { error: `${m.name}: allowed ${r.allowed}, expected ${m.allowed}` };
+  return { ms, server, denied: !r.allowed };
 }
 
 async function load(n, c) {
@@ -178,7 +222,16 @@ async function load(n, c) {
   const start = performance.now();
   await Promise.all(
     Array.from({ length: c }, async () => {
-      while (next < n) results.push(await send(next++));
+      let conn = new Connection();
+      while (next < n) {
+        const r = await send(conn, next++);
+        results.push(r);
+        if (r.error) {
+          conn.close();
+          conn = new Connection();
+        }
+      }
+      conn.close();
     }),
   );
   return { results, seconds: (performance.now() - start) / 1000 };
@@ -233,7 +286,6 @@ if (cpuPerReview !== undefined) {
   );
 }
 const serial = summary('one at a time', await load(2000, 1));
-agent.destroy();
 server.kill('SIGTERM');
 await serverDone;
 

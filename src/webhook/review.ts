@@ -17,7 +17,7 @@ import type { Catalogue } from '../engine/rule.js';
 import type { ConfigIgnore } from '../engine/suppress.js';
 import { maskSecrets } from '../cli/output.js';
 import { asLoaded, clusterDocument } from '../loaders/cluster/audit.js';
-import { groupKind, wantedKinds } from '../loaders/cluster/resources.js';
+import { contextFields, groupKind, readsField, wantedKinds } from '../loaders/cluster/resources.js';
 
 type Obj = Record<string, unknown>;
 
@@ -117,11 +117,29 @@ export class Reviewer {
   private readonly failBar: number;
   private readonly warnBar: number;
 
+  /** Rule settings for evaluation: the config's, plus `off` for rules that need the cluster around the object when there is none. */
+  private readonly ruleSettings?: ReadonlyMap<string, Severity | 'off'>;
+
   constructor(readonly options: ReviewerOptions) {
-    this.admitted = new Map(wantedKinds(options.catalogue.tables).filter((w) => w.admission).map((w) => [groupKind(w.group, w.kind), { podTemplates: w.podTemplates }]));
+    const tables = options.catalogue.tables;
+    this.admitted = new Map(wantedKinds(tables).filter((w) => w.admission).map((w) => [groupKind(w.group, w.kind), { podTemplates: w.podTemplates }]));
     this.source = { kind: 'admission', path: `cluster:${options.clusterName}`, context: options.clusterName };
     this.failBar = SEVERITY_RANK[options.failOn];
     this.warnBar = SEVERITY_RANK[options.warnOn];
+    this.ruleSettings = options.ruleSettings;
+    if (!options.context) {
+      const settings = new Map(options.ruleSettings ?? []);
+      for (const id of this.needsContext()) settings.set(id, 'off');
+      this.ruleSettings = settings;
+    }
+  }
+
+  /** Rules reading a field that other objects decide (cluster-resources `contextFields`). */
+  needsContext(): string[] {
+    const fields = contextFields(this.options.catalogue.tables);
+    return this.options.catalogue.rules
+      .filter((r) => fields.some((f) => f.target === r.target && (readsField(r.when, f.field) || readsField(r.expect, f.field))))
+      .map((r) => r.id);
   }
 
   review(request: AdmissionRequest): ReviewOutcome {
@@ -195,7 +213,7 @@ export class Reviewer {
     const result = evaluateLoaded(asLoaded(documents), {
       catalogue: this.options.catalogue,
       only: this.options.only,
-      ruleSettings: this.options.ruleSettings,
+      ruleSettings: this.ruleSettings,
       suppress: { inline: this.options.allowInlineSuppressions, ignores: this.options.ignores, today: this.today() },
     });
     const logical = logicalName(this.source.path, this.source.context, ref);
@@ -215,7 +233,8 @@ export class Reviewer {
     const wouldDeny = (f: Finding) => this.options.mode === 'warn' && SEVERITY_RANK[f.severity] >= this.failBar && !existing.has(f.fingerprint);
     const warnings = shown.slice(0, max).map((f) => {
       const note = existing.has(f.fingerprint) ? ' (already there before this update)' : wouldDeny(f) ? ' (enforce mode would deny)' : '';
-      return clip(mask(`aigis ${f.severity} ${f.ruleId} at ${f.location.pointer || '/'}: ${f.message}${note}`), WARNING_LENGTH);
+      // The note says why an entry does or does not deny: it survives the cut.
+      return clip(mask(`aigis ${f.severity} ${f.ruleId} at ${f.location.pointer || '/'}: ${f.message}`), WARNING_LENGTH - note.length) + note;
     });
     if (shown.length > max) warnings.push(`aigis: ${shown.length - max} more finding(s); run aigis audit or aigis scan for all of them`);
 

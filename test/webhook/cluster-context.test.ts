@@ -39,6 +39,17 @@ at: /targets
 message: "Service {{metadata.name}} puts GPU pods behind a load balancer"
 remediation: Keep GPU pods behind a ClusterIP Service.
 `,
+  'pod-isolated': `id: pod-isolated
+title: Pod not isolated by a NetworkPolicy
+severity: high
+target: pod
+expect:
+  properties:
+    networkPolicy:
+      properties: { ingressIsolated: { const: true } }
+message: "no NetworkPolicy isolates {{workload.kind}}/{{workload.name}}"
+remediation: Add a default-deny ingress NetworkPolicy.
+`,
   'container-exposed-externally': `id: container-exposed-externally
 title: Container reachable from outside the cluster
 severity: high
@@ -80,7 +91,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function reviewer(withContext: boolean): Reviewer {
+function reviewer(withContext: boolean, only: string[] = ['lb-selects-gpu-pods', 'container-exposed-externally']): Reviewer {
   return new Reviewer({
     catalogue,
     mode: 'enforce',
@@ -89,7 +100,7 @@ function reviewer(withContext: boolean): Reviewer {
     allowInlineSuppressions: false,
     denyExisting: false,
     clusterName: 'fake',
-    only: new Set(Object.keys(RULES)),
+    only: new Set(only),
     context: withContext ? cache : undefined,
   });
 }
@@ -136,6 +147,17 @@ describe('aigis webhook --cluster-context', () => {
     // The cached Service's own finding (it selects GPU pods) is not this request's.
     expect(withCache.findings.every((f) => f.object?.kind === 'Deployment' && f.object?.name === 'vllm-canary')).toBe(true);
     expect(reviewer(false).review(review(canary())).response.allowed).toBe(true);
+  });
+
+  it('runs rules about absent objects (no NetworkPolicy) only when it knows the namespace', () => {
+    const gpu = (ns: string) => deployment(ns, 'trainer', podSpec([container({ name: 'train', image: 'pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime', gpus: 1 })]))[0]!;
+    const isolated = (r: Reviewer, ns: string) => r.review(review(gpu(ns))).findings.every((f) => f.ruleId !== 'pod-isolated');
+    // ml-training has a default-deny NetworkPolicy in the cache; ml-serving has none.
+    expect(isolated(reviewer(true, ['pod-isolated']), 'ml-training')).toBe(true);
+    expect(isolated(reviewer(true, ['pod-isolated']), 'ml-serving')).toBe(false);
+    // Alone, every pod would look unisolated: the rule does not run.
+    expect(reviewer(false, ['pod-isolated']).needsContext()).toContain('pod-isolated');
+    expect(isolated(reviewer(false, ['pod-isolated']), 'ml-serving')).toBe(true);
   });
 
   it('follows the cluster through its watches', async () => {

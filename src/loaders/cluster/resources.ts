@@ -59,3 +59,29 @@ export function pluralOf(kind: string): string {
   if (k.endsWith('y') && !/[aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
   return `${k}s`;
 }
+
+export interface ContextField {
+  target: string;
+  field: string;
+}
+
+/** Subject fields that depend on other objects being present (cluster-resources `contextFields`). */
+export function contextFields(tables: DataTables): ContextField[] {
+  return tableRows<ContextField>(tables, 'cluster-resources', 'contextFields');
+}
+
+type Schema = Record<string, unknown>;
+
+/** Does `schema` (a rule's when/expect, applied to the subject) read the subject's top-level `field`? */
+export function readsField(schema: unknown, field: string): boolean {
+  if (schema === null || typeof schema !== 'object') return false;
+  const s = schema as Schema;
+  const props = s.properties as Schema | undefined;
+  if (props && typeof props === 'object' && field in props) return true;
+  if (Array.isArray(s.required) && s.required.includes(field)) return true;
+  if (s.dependentRequired && typeof s.dependentRequired === 'object' && field in (s.dependentRequired as Schema)) return true;
+  // Combinators apply to the same subject; anything under `properties` is about another level.
+  for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k]) && (s[k] as unknown[]).some((x) => readsField(x, field))) return true;
+  for (const k of ['not', 'if', 'then', 'else']) if (readsField(s[k], field)) return true;
+  return false;
+}

@@ -174,7 +174,7 @@ class Builder {
       }
       this.instruction(ins, current);
     }
-    if (!this.stages.length) this.problem('no FROM instruction: nothing to build', list[0]!.start, list[0]!.end);
+    if (!this.stages.length && list.length) this.problem('no FROM instruction: nothing to build', list[0]!.start, list[0]!.end);
     this.finish();
 
     const subjects: Subject[] = [];
@@ -185,6 +185,7 @@ class Builder {
       stages: this.stages.map((s) => ({ index: s.data.index, name: s.data.name, image: s.data.from.image, final: s.data.final })),
       variables: this.variables,
     };
+    if (!list.length) return { subjects: [], problems: this.problems, secrets: [...this.secrets] };
     const first = list[0]!;
     const fileSubject = new DockerfileSubject('dockerfile', fileData as unknown as Record<string, unknown>, `dockerfile:${this.path}`, this.file, { start: first.start, end: first.end, instr: first.idx, sub: '' });
     this.varSpans.forEach((s, i) => fileSubject.span(`/variables/${i}`, s));

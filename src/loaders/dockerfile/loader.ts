@@ -14,7 +14,7 @@ import { loadDockerfileBytes } from './index.js';
 let builtinTables: DataTables | undefined;
 
 export async function loadDockerfileInput(input: Input, ctx: LoadContext): Promise<LoadResult> {
-  const bytes = input.path === '-' ? await readInput(input, ctx) : readSmallFile(input.path, ctx);
+  const bytes = input.path === '-' ? await readInput(input, ctx) : readSmallFile(input.abs ?? input.path, input.path, ctx);
   const tables = ctx.tables ?? (builtinTables ??= loadDataDir(builtinRulesDir()));
   const source = { kind: input.path === '-' ? ('stdin' as const) : ('file' as const), path: input.path };
   const r = await loadDockerfileBytes(bytes, source, tables);
@@ -24,12 +24,13 @@ export async function loadDockerfileInput(input: Input, ctx: LoadContext): Promi
 /**
  * Dockerfiles are small and a scan reads thousands of them one after the other: a synchronous
  * read avoids two thread-pool round trips per file (readInput's stat and readFile), which
- * dominate the wall time when the machine is busy. Same limits and messages as readInput.
+ * dominate the wall time when the machine is busy. Same limits and messages as readInput; the
+ * absolute path is read and the display path `file` named in errors.
  */
-function readSmallFile(file: string, ctx: LoadContext): Buffer {
+function readSmallFile(abs: string, file: string, ctx: LoadContext): Buffer {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(abs, 'r');
     const size = fs.fstatSync(fd).size;
     if (size > ctx.limits.maxFileBytes) {
       throw new AigisError(`file is larger than the ${ctx.limits.maxFileBytes} byte limit (raise it with --max-file-size)`, { file });

@@ -157,11 +157,14 @@ class Walker {
       case '*syntax.BinaryCmd': {
         const x = this.stmt(cmd.X, substituted);
         const y = this.stmt(cmd.Y, substituted);
-        if ((cmd.Op === BINARY_PIPE || cmd.Op === BINARY_PIPE_ALL) && x[1] !== null && y[0] !== null) {
-          this.commands[x[1]]!.pipeTo = y[0];
-          this.commands[y[0]]!.pipeFrom = x[1];
-        }
-        io = [x[0] ?? y[0], y[1] ?? x[1]];
+        if (cmd.Op === BINARY_PIPE || cmd.Op === BINARY_PIPE_ALL) {
+          if (x[1] !== null && y[0] !== null) {
+            this.commands[x[1]]!.pipeTo = y[0];
+            this.commands[y[0]]!.pipeFrom = x[1];
+          }
+          // A side that runs no command (`>file`) breaks the pipe: nothing flows through it.
+          io = [x[0], y[1]];
+        } else io = [x[0] ?? y[0], y[1] ?? x[1]];
         break;
       }
       case '*syntax.Subshell':
@@ -229,7 +232,11 @@ class Walker {
       const op = REDIR_OPS[r.Op as number] ?? String(r.Op);
       const target = isNil(r.Word) ? '' : this.word(r.Word, subs, false);
       let heredoc: string | null = null;
-      if (!isNil(r.Hdoc)) heredoc = this.word(r.Hdoc, subs, true);
+      if (!isNil(r.Hdoc)) {
+        heredoc = this.word(r.Hdoc, subs, true);
+        // <<- strips the leading tabs of each line.
+        if (op === '<<-') heredoc = heredoc.replace(/^\t+/gm, '');
+      }
       else if (op === '<<<') heredoc = target;
       out.push({ redirect: { op, target }, heredoc });
     }
@@ -540,6 +547,13 @@ export function plainCommands(script: string, lookup: Lookup, parse: (src: strin
   /** End the current command; `pipe`: its output goes to the next one. */
   const finish = (pipe: boolean): boolean => {
     if (empty()) return false;
+    if (argv.length === 0 && Object.keys(assigns).length === 0) {
+      // A statement of redirections only (`>file`) runs no command; mvdan/sh records none.
+      redirects = [];
+      start = -1;
+      pipeFrom = null;
+      return true;
+    }
     const k = commands.length;
     commands.push({ argv, assigns, redirects, heredoc: null, start, end, pipeFrom, pipeTo: null, substituted: false, substitutions: [] });
     if (pipeFrom !== null) commands[pipeFrom]!.pipeTo = k;
