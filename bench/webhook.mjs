@@ -128,15 +128,17 @@ const MIX = [
 
 // The server, in its own process.
 const server = spawn(process.execPath, [...(process.env.AIGIS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'bin/aigis.js', 'webhook', '--tls-cert', path.join(dir, 'tls.crt'), '--tls-key', path.join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--shutdown-delay', '0', '--workers', String(workers)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+// Its log (a line per denial) is read line by line and only the tail kept, for error messages.
+let logTail = '';
 const port = await new Promise((resolve, reject) => {
-  let buf = '';
+  let partial = '';
   server.stderr.on('data', (d) => {
-    buf += d;
-    for (const line of buf.split('\n')) {
-      if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port);
-    }
+    const lines = (partial + d).split('\n');
+    partial = lines.pop();
+    for (const line of lines) if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port);
+    logTail = (logTail + d).slice(-4096);
   });
-  server.on('close', (code) => reject(new Error(`aigis webhook exited ${code}: ${buf}`)));
+  server.on('close', (code) => reject(new Error(`aigis webhook exited ${code}: ${logTail}`)));
 });
 const serverDone = new Promise((resolve) => server.on('close', resolve));
 

@@ -524,7 +524,7 @@ class Builder {
     const r = parseScript(script, lookup, this.parse as (src: string) => never);
     if (!r.ok && r.error) {
       const at = this.span(ins.args, base + r.error.index, base + r.error.index + 1, ins.idx);
-      this.problem(`${ins.keyword}: shell syntax error: ${r.error.message} (checked as plain words)`, at.start, at.end, 'dockerfile-shell-syntax');
+      this.problem(`${ins.keyword}: shell syntax error: ${r.error.message} (checked as plain words)`, at.start, at.end, 'dockerfile-shell-syntax-error');
     }
     return { commands: r.commands, parsed: r.ok };
   }
