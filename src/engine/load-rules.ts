@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { AigisError } from '../util/errors.js';
-import { compileSchema, createAjv, describeErrors } from '../rules/ajv.js';
+import { compileSchema, createAjv, describeErrors, guardContains } from '../rules/ajv.js';
 import { loadDataDir, type DataTables } from '../rules/data.js';
 import { schemasDir } from '../rules/paths.js';
 import type { Catalogue, GradeFn, Rule, RuleMeta, ValidateFn } from './rule.js';
@@ -49,6 +49,8 @@ export function readRuleDir(dir: string): RuleFile[] {
           line: lines[field],
         });
       }
+      for (const field of ['when', 'expect'] as const) if (meta[field] !== undefined) meta[field] = guardContains(meta[field]);
+      if (meta.severities) meta.severities = guardContains(meta.severities);
       const base = name.replace(/\.ya?ml$/, '');
       if (meta.id !== base) {
         throw new AigisError(`rule id "${meta.id}" differs from its file name "${base}"`, { file, pointer: '/id', line: lines.id });

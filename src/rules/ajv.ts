@@ -47,3 +47,22 @@ export function describeErrors(errors: ErrorObject[] | null | undefined): string
     })
     .join('; ');
 }
+
+/**
+ * Work around an ajv 8 code-generation bug: with `allErrors`, a `contains` evaluated once per
+ * array item (inside `items`) keeps its result from the previous item, so an empty array
+ * "contains" whatever the item before it did. Adding `minItems: 1` beside every `contains` (that
+ * does not allow zero matches) changes nothing in JSON Schema terms — `contains` already fails
+ * on an empty array — and makes the generated code fail the empty array first.
+ */
+export function guardContains<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map((s) => guardContains(s)) as T;
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+    // `const`/`enum`/`default`/`examples` hold data, not schemas.
+    out[k] = k === 'const' || k === 'enum' || k === 'default' || k === 'examples' ? v : guardContains(v);
+  }
+  if ('contains' in out && out.minItems === undefined && out.minContains !== 0) out.minItems = 1;
+  return out as T;
+}

@@ -211,6 +211,22 @@ describe('aigis webhook: admission reviews', () => {
     expect(honoured.response.allowed).toBe(true);
   });
 
+  it('applies the ignore entries of --config for the objects they name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aigis-webhook-config-'));
+    const file = path.join(dir, 'aigis.yaml');
+    fs.writeFileSync(file, 'ignore:\n  - rule: privileged-container\n    objects: [Pod/ml-serving/node-agent]\n    reason: node agent, reviewed\n');
+    const { clusterRunConfig } = await import('../../src/cli/cluster-config.js');
+    const run = await clusterRunConfig({ config: file, search: false, cwd: dir });
+    const url = (await start({ ruleSettings: run.ruleSettings, ignores: run.ignores })).url;
+    const agent = (name: string) => {
+      const pod = gpuPod(name, { ...HARDENED_CONTEXT, privileged: true, allowPrivilegeEscalation: true });
+      Object.assign((pod.spec as { containers: Obj[] }).containers[0]!, { name: 'agent', image: `registry.example.com/platform/node-agent:1.4.0@${DIGEST}`, args: [], ports: [], resources: { limits: { cpu: '200m', memory: '128Mi' } } });
+      return pod;
+    };
+    expect((await post(url, admissionReview({ object: agent('node-agent') }))).json().response.allowed).toBe(true);
+    expect((await post(url, admissionReview({ object: agent('other-agent') }))).json().response.allowed).toBe(false);
+  });
+
   it('never echoes a secret it saw', async () => {
     const token = 'hf_QWERTYuiopASDFGhjklZXCVBnm1234567890';
     const pod = privilegedGpuPod();

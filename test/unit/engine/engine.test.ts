@@ -85,3 +85,13 @@ describe('supersede', () => {
     expect(supersede([finding('privileged-container', '/spec/x'), finding('gpu-privileged-container', '')], catalogue)).toHaveLength(2);
   });
 });
+
+describe('ajv contains guard', () => {
+  it('an empty array does not inherit the previous item\'s contains', async () => {
+    const { guardContains } = await import('../../../src/rules/ajv.js');
+    const schema = { items: { not: { anyOf: [{ required: ['s'], properties: { s: { contains: { const: 'curl' } } } }] } } };
+    const v = createAjv().compile(guardContains(schema));
+    v([{ s: ['curl'] }, { s: [] }]);
+    expect(violations(v.errors ?? []).map((x) => x.instancePath)).toEqual(['/0']);
+  });
+});
