@@ -1,6 +1,7 @@
 // Compiled views of the tables behind the GPU isolation, model supply-chain and AI secrets facts
 // (rules.d/data/{gpu-isolation,model-supply-chain,ai-tokens}.yaml), built once per table set.
 
+import { modelTables } from './tables.js';
 import { tableRows, type DataTables } from '../rules/data.js';
 
 export interface KeyMatch {
@@ -131,7 +132,6 @@ export function aiTables(tables: DataTables): AiTables {
   const floating = res(m('floatingTags'));
   const insecure = rows<{ pattern: string; why: string }>(tables, 'model-supply-chain', 'insecureRegistries').map((r) => ({ re: new RegExp(r.pattern), why: r.why }));
   const tokenNames = new Set(a('names').map((n) => n.toUpperCase()));
-  const notSecret = a('notSecretValues').map((s) => new RegExp(s, 'i'));
 
   const built: AiTables = {
     runtimeClasses: new Set(g('runtimeClasses')),
@@ -184,8 +184,7 @@ export function aiTables(tables: DataTables): AiTables {
     aiTokenKinds: new Set(a('tokenKinds')),
     cliSecretFlags: new Set(a('cliFlags')),
     cliSecretCommands: res(a('cliCommands')),
-    notSecretValue: (value, name) =>
-      value.trim() === '' || (name !== undefined && value.trim().replace(/^["']|["']$/g, '').toUpperCase() === name.toUpperCase()) || notSecret.some((re) => re.test(value)),
+    notSecretValue: (value, name) => modelTables(tables).notSecretValue(value, name),
   };
   cache.set(tables, built);
   return built;

@@ -9,7 +9,6 @@ import { ENRICHERS } from './enrichers.js';
 import { parseImageRef } from './image-ref.js';
 import { extractPodTemplates, type ContainerInstance, type PodTemplateInstance } from './pod-templates.js';
 import { effectiveSecurityContext } from './security-context.js';
-import { isSecretLike } from '../rules/message.js';
 import { DocumentSubject } from './subject.js';
 import { apiGroup, modelTables, type ModelTables } from './tables.js';
 import type { LoadedDocument, ObjectRef, Subject } from './types.js';
@@ -343,11 +342,13 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
       if (!isObj(e)) return e;
       const envName = String(e.name ?? '');
       const literal = typeof e.value === 'string' && e.value !== '' && e.valueFrom === undefined;
-      const out: Obj = { ...e, name: envName, literal, secretName: t.secretName(envName) };
-      if (literal) {
+      // secretValue: a literal that could be a credential (not a flag, reference or placeholder).
+      const secretValue = literal && !t.notSecretValue(e.value as string, envName);
+      const out: Obj = { ...e, name: envName, literal, secretValue, secretName: t.secretName(envName) };
+      if (secretValue) {
         const token = t.tokenValue(e.value as string);
         if (token) out.tokenKind = token;
-        if ((token || out.secretName) && isSecretLike(e.value as string)) graph.secrets.add(e.value as string);
+        if (token || out.secretName) graph.secrets.add(e.value as string);
       }
       return out;
     });

@@ -279,8 +279,7 @@ function aiTokens(graph: ModelGraph, c: ContainerRecord, t: AiTables): void {
   const env = c.subject.data.env;
   if (!Array.isArray(env)) return;
   for (const e of env) {
-    if (!isObj(e) || e.literal !== true || typeof e.value !== 'string') continue;
-    if (t.notSecretValue(e.value, String(e.name))) continue;
+    if (!isObj(e) || e.secretValue !== true || typeof e.value !== 'string') continue;
     const kind = typeof e.tokenKind === 'string' && t.aiTokenKinds.has(e.tokenKind) ? e.tokenKind : undefined;
     if (kind) e.aiToken = kind;
     else if (t.aiTokenName(String(e.name))) e.aiToken = 'name';

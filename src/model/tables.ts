@@ -1,5 +1,6 @@
 // Typed, compiled views of the data tables the model reads (compiled once per table set).
 
+import { isSecretLike } from '../rules/message.js';
 import { tableRows, type Accelerator, type DataTables, type SecretTables, type WorkloadKind } from '../rules/data.js';
 
 export interface ModelTables {
@@ -8,6 +9,12 @@ export interface ModelTables {
   accelerators: Array<Accelerator & { re: RegExp }>;
   secretName: (name: string) => boolean;
   tokenValue: (value: string) => string | undefined;
+  /**
+   * The one test of "this literal is not a credential", shared by env rules, Dockerfile and image
+   * loaders and output masking: booleans, numbers, short words, references, dummy keys,
+   * placeholders (table secrets.notSecretValues), and a value equal to its variable's name.
+   */
+  notSecretValue: (value: string, name?: string) => boolean;
   internalLoadBalancer: Array<{ key: string; values: string[] }>;
   raw: DataTables;
 }
@@ -29,11 +36,16 @@ export function modelTables(tables: DataTables): ModelTables {
   const nameRe = anyOf(secrets.secretNames ?? [], 'i');
   const notNameRe = anyOf(secrets.notSecretNames ?? [], 'i');
   const tokens = (secrets.tokenPatterns ?? []).map((t) => ({ name: t.name, re: new RegExp(t.pattern) }));
+  const notValues = tableRows<string>(tables, 'secrets', 'notSecretValues').map((p) => new RegExp(p, 'i'));
   const built: ModelTables = {
     kinds,
     accelerators: tableRows<Accelerator>(tables, 'accelerators', 'accelerators').map((a) => ({ ...a, re: new RegExp(a.pattern) })),
     secretName: (name) => !!nameRe && nameRe.test(name) && !(notNameRe && notNameRe.test(name)),
     tokenValue: (value) => tokens.find((t) => t.re.test(value))?.name,
+    notSecretValue: (value, name) =>
+      !isSecretLike(value) ||
+      (name !== undefined && value.trim().replace(/^["']|["']$/g, '').toUpperCase() === name.toUpperCase()) ||
+      notValues.some((re) => re.test(value)),
     internalLoadBalancer: tableRows(tables, 'network', 'internalLoadBalancerAnnotations'),
     raw: tables,
   };

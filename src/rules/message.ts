@@ -22,7 +22,7 @@ const MAX_VALUE = 120;
  */
 export function isSecretLike(value: string): boolean {
   const v = value.trim();
-  if (v.length < 6) return false;
+  if (v === '') return false;
   if (/^(true|false|yes|no|on|off|null|none|enabled|disabled)$/i.test(v)) return false;
   if (/^[-+]?[0-9.]+$/.test(v)) return false;
   if (/^(\$\([^)]*\)|\$\{[^}]*\}|\{\{.*\}\})$/.test(v)) return false;

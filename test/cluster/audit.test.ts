@@ -13,7 +13,7 @@ import { aigisAsync } from '../helpers/cli-async.js';
 import { sarifSchemaErrors } from '../helpers/sarif.js';
 import { testCatalogue } from '../helpers/scan.js';
 import { issueCert, makeCa, type TestCa, type TestCert } from '../helpers/tls.js';
-import { AI_CRDS, BUILTIN_RESOURCES, FakeApiServer, writeKubeconfig, type FakeApiServerOptions } from './fake-api-server.js';
+import { BUILTIN_RESOURCES, FakeApiServer, writeKubeconfig, type FakeApiServerOptions } from './fake-api-server.js';
 import { realisticCluster } from './objects.js';
 
 const TOKEN = 'aigis-test-token-0123456789';

@@ -169,7 +169,7 @@ export class FakeApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Requests to paths under `prefix` (e.g. `/api/v1/secrets`). */
+  /** Requests whose path contains `fragment` (e.g. `secrets`). */
   requestsTo(fragment: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path.includes(fragment));
   }

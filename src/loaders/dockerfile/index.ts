@@ -43,7 +43,6 @@ const PREDEFINED = new Set([
 ]);
 const POSIX_SHELL = /^(sh|bash|dash|ash|zsh|ksh|mksh|busybox)$/;
 const URL_RE = /^https?:\/\//i;
-const FLAG_VALUE = /^\s*(true|false|yes|no|on|off|enabled?|disabled?|[-+]?\d{1,6})\s*$/i;
 
 type Parse = (src: string) => unknown;
 
@@ -292,7 +291,7 @@ class Builder {
     const tokenKind = v.value && v.value.length > 12 ? (this.t.tokenValue(v.value) ?? null) : null;
     // `${X}` references still carry whatever X holds into the image; only dummies are harmless.
     // Flags and counts (`ARG SCCACHE_S3_NO_CREDENTIALS=0`) are not credentials either.
-    const placeholder = v.value !== null && !v.value.includes('$') && (this.ai.notSecretValue(v.value) || FLAG_VALUE.test(v.value));
+    const placeholder = v.value !== null && !v.value.includes('$') && this.ai.notSecretValue(v.value, v.name);
     const secret = v.value !== null && !placeholder && (secretName || !!tokenKind) && !v.value.includes('$');
     const display = v.value === null ? 'no default: set with --build-arg' : secret ? maskSecret(v.value) : v.value === '' ? "''" : v.value;
     const data: VariableData = { ...v, secretName, tokenKind, placeholder, display };

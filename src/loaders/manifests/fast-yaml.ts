@@ -1,10 +1,10 @@
 // A hand-written, line-oriented parser for the subset of YAML that Kubernetes manifests use:
-// block mappings and sequences, plain and quoted one-line scalars, one-line flow collections,
-// literal and folded block scalars, comments, `---` and `...`. It gives exactly what the `yaml`
-// library path of yaml.ts gives (data, offsets, duplicate-key problems, start/end, the ranges
-// that decide where a `# Source:` comment belongs) at several times its speed, and hands any
-// document it is not sure about back to that path by throwing BAIL: anchors, aliases, tags,
-// complex or merge keys, tabs, multi-line plain or quoted scalars, multi-line flows, odd
+// block mappings and sequences, plain and quoted scalars (multi-line too), one-line flow
+// collections, literal and folded block scalars, comments, `---` and `...`. It gives exactly
+// what the `yaml` library path of yaml.ts gives (data, offsets, duplicate-key problems,
+// start/end, the ranges that decide where a `# Source:` comment belongs) several times faster,
+// and hands any document it is not sure about back to that path by throwing BAIL: anchors,
+// aliases, tags, complex or merge keys, tabs, multi-line flows, empty block scalars, odd
 // indentation, directives, errors of any kind.
 //
 // Offsets follow the library's node ranges: a pair spans its key to the end of its value; a
@@ -187,7 +187,7 @@ class DocumentParser {
   private le = 0;
 
   // The node just parsed: start, end of its value (range[1]) and of its trailing comment and
-  // line break (range[2]), and whether the library keeps those trailing tokens in the node.
+  // line break (range[2]).
   private vs = 0;
   private v1 = 0;
   private v2 = 0;
@@ -218,7 +218,7 @@ class DocumentParser {
   document(index: number, markerAt: number, bodyStart: number): { doc: YamlDocument; range2: number } {
     const text = this.text;
     const doc: YamlDocument = { index, data: undefined, empty: false, fatal: false, problems: this.problems, start: 0, end: 0, offsets: this.offsets };
-    this.scan(bodyStart, -1, -1);
+    this.scan(bodyStart, -1, false);
     if (this.nEnd) {
       if (markerAt < 0) throw BAIL;
       // An empty document sits just after `---` and its spaces; with a comment its range runs
@@ -263,10 +263,10 @@ class DocumentParser {
    * first, as the library's parser appends them to the node's end; the rest are pending
    * trivia (S) that `close` gives to a collection.
    */
-  private scan(from: number, ci: number, absorbFrom: number): void {
+  private scan(from: number, ci: number, absorb: boolean): void {
     const text = this.text;
     const end = this.end;
-    let absorbing = absorbFrom >= 0;
+    let absorbing = absorb;
     let ls = from;
     this.sStart = from;
     this.sMaxComment = -1;
@@ -362,7 +362,7 @@ class DocumentParser {
       while (c < this.ce && text.charCodeAt(c) === SP) c++;
       if (c >= this.ce || text.charCodeAt(c) === HASH) {
         // `-` alone (or with a comment): the item's node starts on a deeper line.
-        this.scan(this.le, -1, -1);
+        this.scan(this.le, -1, false);
         if (this.nEnd || this.nIndent <= indent) throw BAIL; // an empty item
         this.lineAt(this.nAt);
         arr.push(this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth + 1) : this.map(this.nIndent, this.nAt, depth + 1));
@@ -372,7 +372,7 @@ class DocumentParser {
         arr.push(this.map(c - this.ls, c, depth + 1));
       } else {
         arr.push(this.leaf(c, indent, depth + 1));
-        this.scan(this.le, indent, this.absorbs);
+        this.scan(this.le, indent, this.keepsTrailing);
       }
       offs.push([this.vs, this.v1]);
       end1 = this.v2;
@@ -394,11 +394,11 @@ class DocumentParser {
     while (p < this.ce && text.charCodeAt(p) === SP) p++;
     if (p < this.ce && text.charCodeAt(p) !== HASH) {
       const v = this.leaf(p, indent, depth);
-      this.scan(this.le, indent, this.absorbs);
+      this.scan(this.le, indent, this.keepsTrailing);
       return v;
     }
     const sameLineComment = p < this.ce;
-    this.scan(this.le, -1, -1);
+    this.scan(this.le, -1, false);
     if (!this.nEnd && (this.nIndent > indent || (this.nIndent === indent && this.isDash(this.nAt)))) {
       this.lineAt(this.nAt);
       return this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth) : this.map(this.nIndent, this.nAt, depth);
@@ -412,7 +412,7 @@ class DocumentParser {
   }
 
   /** Whether the node just parsed by `leaf` keeps trailing comment lines (see `scan`). */
-  private absorbs = 0;
+  private keepsTrailing = false;
 
   /** A scalar, flow collection or block scalar starting at `p` on the current line. */
   private leaf(p: number, ownerIndent: number, depth: number): unknown {
@@ -420,7 +420,7 @@ class DocumentParser {
     const c = text.charCodeAt(p);
     let value: unknown;
     this.vs = p;
-    this.absorbs = 0;
+    this.keepsTrailing = true;
     if (c === DQ || c === SQ) {
       value = this.quoted(p, ownerIndent);
     } else if (c === LBRACK || c === LBRACE) {
@@ -429,7 +429,7 @@ class DocumentParser {
       this.vs = p;
     } else if (c === 0x7c || c === 0x3e) {
       value = this.blockScalar(p, ownerIndent);
-      this.absorbs = -1;
+      this.keepsTrailing = false;
       return value;
     } else {
       value = this.plain(p, ownerIndent);

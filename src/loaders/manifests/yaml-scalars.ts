@@ -93,7 +93,12 @@ export function resolvePlain(src: string, atKey: boolean): unknown {
   let value: unknown = src;
   for (const tag of atKey ? s.key : s.value) {
     if (!tag.test!.test(src)) continue;
-    const res = tag.resolve(src, onError, s.options);
+    let res: unknown;
+    try {
+      res = tag.resolve(src, onError, s.options);
+    } catch {
+      throw BAIL; // the library would report it as an error
+    }
     const raw = isScalar(res) ? res.value : res;
     if (typeof raw === 'symbol') throw BAIL; // `<<`: merges are the library's business
     value = scalarValue(raw);
