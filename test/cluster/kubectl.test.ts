@@ -1,7 +1,7 @@
 // The stand-in API server stays faithful: kubectl itself, through the same generated kubeconfig
 // (token and CA), lists pods across namespaces (paginated, server-side printed) and discovers
-// the API resources, AI CRDs included. kubectl is installed on the development machines; where
-// it is not on PATH (Debian bookworm packages no kubectl) this file is reported as skipped.
+// the API resources, AI CRDs included. kubectl is installed on these machines (and CI's): a
+// missing kubectl fails here rather than letting the fake drift unchecked.
 
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,11 @@ const TOKEN = 'kubectl-test-token';
 let fake: FakeApiServer;
 let env: NodeJS.ProcessEnv;
 
-describe.skipIf(!hasKubectl())('kubectl against the stand-in API server', () => {
+it('kubectl is on PATH', () => {
+  expect(hasKubectl(), 'kubectl is needed to keep the fake API server faithful').toBe(true);
+});
+
+describe('kubectl against the stand-in API server', () => {
   beforeAll(async () => {
     const ca = makeCa();
     const cert = issueCert(ca);
