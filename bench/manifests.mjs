@@ -5,7 +5,7 @@
 //   node bench/manifests.mjs [--objects N] [--runs R] [--seed S] [--no-split]
 //
 // 1. generates N objects (default 20,000, ~16 MB) under bench/out/manifests-N;
-// 2. R times (default 3), in alternating order: js-yaml loadAll over every file (the
+// 2. R times (default 5), in alternating order: js-yaml loadAll over every file (the
 //    yardstick, its own process) and `node bin/aigis.js scan DIR -f json -o /dev/null`, each
 //    timed from spawn to exit, peak RSS from /usr/bin/time (or the child's own maxRSS);
 // 3. the same scan in process, phase by phase (read, parse, model, evaluate, report);
@@ -25,7 +25,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({
   options: {
     objects: { type: 'string', default: '20000' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     seed: { type: 'string', default: '20000' },
     'no-split': { type: 'boolean', default: false },
   },
