@@ -13,7 +13,7 @@
 // indentation rules as the library's parser (see `scan` and `close`).
 
 import type { OffsetTable, YamlDocument, YamlProblem } from './yaml.js';
-import { BAIL, Bail, resolvePlain } from './yaml-scalars.js';
+import { BAIL, Bail, resolvePlain, setKey } from './yaml-scalars.js';
 
 /** One document: parsed here, or the slice of the text the library must parse. */
 export type FastSegment = { doc: YamlDocument; range2: number } | { from: number; to: number; index: number };
@@ -337,7 +337,7 @@ class DocumentParser {
         });
       }
       const value = this.mapValue(indent, this.kAfter, depth + 1);
-      obj[key] = value;
+      setKey(obj, key, value);
       offs.set(key, [kStart, this.v1]);
       end1 = this.v2;
       if (this.nEnd || this.nIndent < indent) break;
@@ -602,7 +602,7 @@ class DocumentParser {
       if (offs.has(key)) {
         this.problems.push({ code: 'duplicate-key', message: `duplicate key "${key}": Kubernetes keeps only one of the values`, start: kStart, end: kEnd, key });
       }
-      obj[key] = this.flowNode(i, depth + 1);
+      setKey(obj, key, this.flowNode(i, depth + 1));
       offs.set(key, [kStart, this.v1]);
       i = this.skipSpaces(this.v1);
       const c2 = text.charCodeAt(i);

@@ -108,3 +108,12 @@ export function resolvePlain(src: string, atKey: boolean): unknown {
   cache.set(cacheKey, value);
   return value;
 }
+
+/**
+ * `obj[key] = value`, except that a `__proto__` key becomes an ordinary own property (as it is
+ * in the JSON the API server sees) instead of replacing the object's prototype.
+ */
+export function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}

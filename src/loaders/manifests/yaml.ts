@@ -11,7 +11,7 @@
 
 import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { fastParseStream } from './fast-yaml.js';
-import { PARSE_OPTIONS, scalarValue } from './yaml-scalars.js';
+import { PARSE_OPTIONS, scalarValue, setKey } from './yaml-scalars.js';
 
 /** Offsets of the fields of one map or sequence: [start, end] per key (maps) or per item (sequences). */
 export type OffsetTable = Map<string, [number, number]> | Array<[number, number]>;
@@ -290,7 +290,7 @@ class Converter {
           key,
         });
       }
-      obj[key] = this.node(item.value, depth + 1);
+      setKey(obj, key, this.node(item.value, depth + 1));
       offsets.set(key, [start, end]);
     }
     // Explicit keys win over merged ones, whatever their order (YAML 1.1 merge spec).
@@ -302,7 +302,7 @@ class Converter {
         const table = this.doc.offsets.get(value as object) as Map<string, [number, number]> | undefined;
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
           if (k in obj) continue;
-          obj[k] = v;
+          setKey(obj, k, v);
           const r = table?.get(k);
           if (r) offsets.set(k, r);
         }

@@ -128,3 +128,15 @@ describe('manifest loading', () => {
     expect(r.documents[0]!.locate('/metadata/name')).toMatchObject({ line: 4, column: 15 });
   });
 });
+
+describe('__proto__ keys', () => {
+  it.each(['block', 'flow'])('stay ordinary data in %s style, on both parse paths', (style) => {
+    const text = style === 'block' ? 'a:\n  __proto__:\n    polluted: true\n' : 'a: {__proto__: {polluted: true}}\n';
+    for (const doc of [parseYamlStream(text)[0]!, parseYamlStream(`x: &y 1\n${text}`)[0]!]) {
+      const a = (doc.data as { a: Record<string, unknown> }).a;
+      expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+      expect(Object.keys(a)).toEqual(['__proto__']);
+      expect((a as { polluted?: unknown }).polluted).toBeUndefined();
+    }
+  });
+});
