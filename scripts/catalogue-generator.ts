@@ -4,9 +4,10 @@
 
 import path from 'node:path';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
-import { assembleCatalogue, compileRules, readRuleDir } from '../src/engine/load-rules.js';
+import { assembleCatalogue } from '../src/engine/assemble.js';
+import { compileRules, readRuleDir } from '../src/engine/load-rules.js';
 import { createAjv } from '../src/rules/ajv.js';
-import { loadDataDir } from '../src/rules/data.js';
+import { loadDataDir } from '../src/rules/data-load.js';
 import { builtinRulesDir, packageRoot } from '../src/rules/paths.js';
 
 type Standalone = (ajv: unknown, refs: Record<string, string>) => string;

@@ -12,7 +12,8 @@ import type { InputKind } from '../loaders/discover.js';
 import type { LoadLimits } from '../loaders/index.js';
 import { SEVERITY_RANK, type Severity } from '../model/types.js';
 import { loadCatalogue } from '../rules/catalogue.js';
-import { findConfig, loadConfig, rebaseExcludes, ruleSettingsOf, type ConfigFile } from '../config/config.js';
+import type { ConfigFile } from '../config/config.js';
+import { findConfig } from '../config/find.js';
 import { UsageError } from '../util/errors.js';
 import { maskSecrets } from './output.js';
 
@@ -68,11 +69,13 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
   const configs: ConfigFile[] = [];
   const settings = new Map<string, Severity | 'off'>();
   for (const [file, paths] of groups) {
-    const cfg = file ? loadConfig(file, o.cwd) : undefined;
+    // Reading a config needs yaml and ajv: load them only when there is one.
+    const configModule = file ? await import('../config/config.js') : undefined;
+    const cfg = file ? configModule!.loadConfig(file, o.cwd) : undefined;
     if (cfg) configs.push(cfg);
     const catalogue = await loadCatalogue({ ruleDirs: [...(o.ruleDirs ?? []), ...(cfg?.rulesDirs ?? [])], tableAdditions: cfg?.tableAdditions });
     for (const id of o.only ?? []) if (!catalogue.byId.has(id)) throw new UsageError(`unknown rule "${id}" (see aigis rules)`);
-    const ruleSettings = cfg ? ruleSettingsOf(cfg, catalogue) : new Map<string, Severity | 'off'>();
+    const ruleSettings = cfg ? configModule!.ruleSettingsOf(cfg, catalogue) : new Map<string, Severity | 'off'>();
     for (const [k, v] of ruleSettings) if (!settings.has(k)) settings.set(k, v);
     const suppress: SuppressOptions = {
       inline: o.inline && cfg?.inlineSuppressions !== false,
@@ -81,7 +84,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
     };
     if (baseline) suppress.baseline = baseline;
     if (o.today) suppress.today = o.today;
-    const exclude = [...(o.exclude ?? []), ...(cfg ? rebaseExcludes(cfg.exclude, cfg.dir, o.cwd) : [])];
+    const exclude = [...(o.exclude ?? []), ...(cfg ? configModule!.rebaseExcludes(cfg.exclude, cfg.dir, o.cwd) : [])];
     const r = await scan(paths, {
       catalogue,
       only: o.only?.length ? new Set(o.only) : undefined,

@@ -16,7 +16,6 @@ import { packageRoot, schemasDir } from '../rules/paths.js';
 import { AigisError } from '../util/errors.js';
 import { escapeSegment, parsePointer } from '../util/pointer.js';
 
-export const CONFIG_NAMES = ['.aigis.yaml', '.aigis.yml'];
 
 export type RuleSetting = Severity | 'off' | 'on';
 
@@ -48,6 +47,8 @@ interface RawConfig {
   components?: unknown[];
 }
 
+export { CONFIG_NAMES, findConfig } from './find.js';
+
 export function configSchemaFile(): string {
   return path.join(packageRoot(), 'schemas', 'aigis-config.schema.json');
 }
@@ -57,44 +58,7 @@ function display(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-/**
- * The config file for a scanned path: the nearest `.aigis.yaml` in its folder or above,
- * looking no higher than the repository root (a folder holding `.git`).
- */
-export function findConfig(scanned: string, cwd: string): string | undefined {
-  let dir: string;
-  if (scanned === '-') dir = cwd;
-  else {
-    // For a glob, start from its fixed leading folders.
-    const fixed = scanned.split(/[\\/]/).filter((_, i, parts) => !parts.slice(0, i + 1).some((p) => /[*?[\]{}]/.test(p)));
-    const abs = path.resolve(cwd, fixed.join('/') || '.');
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(abs);
-    } catch {
-      stat = undefined;
-    }
-    dir = stat?.isDirectory() ? abs : path.dirname(abs);
-  }
-  for (;;) {
-    for (const name of CONFIG_NAMES) {
-      const candidate = path.join(dir, name);
-      if (isFile(candidate)) return candidate;
-    }
-    if (fs.existsSync(path.join(dir, '.git'))) return undefined;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Position of the node (or map key) at `pointer` in a parsed YAML document. */
 function nodeLocator(doc: Document, lines: LineIndex): (pointer: string) => Position | undefined {

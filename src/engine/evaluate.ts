@@ -32,11 +32,11 @@ type AjvError = NonNullable<ValidateFn['errors']>[number];
  * `if` errors in favour of what `then`/`else` said, so each weakness is reported once.
  */
 export function violations(errors: readonly AjvError[]): Violation[] {
-  const kept = errors.filter(
-    (e) => e.keyword !== 'if' && !errors.some((o) => o !== e && o.keyword !== 'if' && e.schemaPath.startsWith(`${o.schemaPath}/`)),
-  );
+  // Most failures are one error: skip the pairwise comparison.
+  const prefixes = errors.length > 1 ? errors.map((o) => (o.keyword === 'if' ? undefined : `${o.schemaPath}/`)) : undefined;
   const byPath = new Map<string, Violation>();
-  for (const e of kept) {
+  for (const e of errors) {
+    if (e.keyword === 'if' || prefixes?.some((p, i) => p !== undefined && errors[i] !== e && e.schemaPath.startsWith(p))) continue;
     const v = byPath.get(e.instancePath) ?? { instancePath: e.instancePath };
     if (e.keyword === 'required' && !v.missing) v.missing = String((e.params as { missingProperty?: string }).missingProperty ?? '');
     byPath.set(e.instancePath, v);
@@ -44,7 +44,21 @@ export function violations(errors: readonly AjvError[]): Violation[] {
   return [...byPath.values()];
 }
 
-export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, options: EvaluateOptions = {}): Finding[] {
+// The rules that run, by target, for one catalogue and one pair of `only`/`ruleSettings`: worked
+// out once, not on every call (the webhook evaluates one object per call). Keyed by identity, so
+// those collections must not change after they are first passed in (they are read-only here).
+const NO_OPTION = {};
+const plans = new WeakMap<readonly Rule[], WeakMap<object, WeakMap<object, Map<Target, Rule[]>>>>();
+
+function rulesByTarget(catalogue: Catalogue, options: EvaluateOptions): Map<Target, Rule[]> {
+  let byOnly = plans.get(catalogue.rules);
+  if (!byOnly) plans.set(catalogue.rules, (byOnly = new WeakMap()));
+  const onlyKey = options.only ?? NO_OPTION;
+  let bySettings = byOnly.get(onlyKey);
+  if (!bySettings) byOnly.set(onlyKey, (bySettings = new WeakMap()));
+  const settingsKey = options.ruleSettings ?? NO_OPTION;
+  const known = bySettings.get(settingsKey);
+  if (known) return known;
   const byTarget = new Map<Target, Rule[]>();
   for (const rule of catalogue.rules) {
     if (options.only && !options.only.has(rule.id)) continue;
@@ -55,7 +69,12 @@ export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, opt
     list.push(rule);
     byTarget.set(rule.target, list);
   }
+  bySettings.set(settingsKey, byTarget);
+  return byTarget;
+}
 
+export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, options: EvaluateOptions = {}): Finding[] {
+  const byTarget = rulesByTarget(catalogue, options);
   const findings: Finding[] = [];
   for (const subject of subjects) {
     const rules = byTarget.get(subject.target);

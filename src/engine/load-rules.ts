@@ -7,9 +7,10 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { AigisError } from '../util/errors.js';
 import { compileSchema, createAjv, describeErrors, guardContains } from '../rules/ajv.js';
-import { loadDataDir, type DataTables } from '../rules/data.js';
+import type { DataTables } from '../rules/data.js';
+import { loadDataDir } from '../rules/data-load.js';
 import { schemasDir } from '../rules/paths.js';
-import type { Catalogue, GradeFn, Rule, RuleMeta, ValidateFn } from './rule.js';
+import type { GradeFn, Rule, RuleMeta, ValidateFn } from './rule.js';
 
 export interface RuleFile {
   meta: RuleMeta;
@@ -102,22 +103,6 @@ export function compileRules(files: RuleFile[], builtin: boolean): Rule[] {
     }
     return rule;
   });
-}
-
-/** Put rules from several folders together: ids unique, `supersedes` resolvable. */
-export function assembleCatalogue(rules: Rule[], tables: DataTables): Catalogue {
-  const byId = new Map<string, Rule>();
-  for (const r of rules) {
-    const prior = byId.get(r.id);
-    if (prior) throw new AigisError(`rule id "${r.id}" is already defined in ${prior.file}`, { file: r.file, pointer: '/id' });
-    byId.set(r.id, r);
-  }
-  for (const r of rules) {
-    for (const s of r.supersedes ?? []) {
-      if (!byId.has(s)) throw new AigisError(`supersedes unknown rule "${s}"`, { file: r.file, pointer: '/supersedes' });
-    }
-  }
-  return { rules, byId, tables };
 }
 
 /** Load and compile user rule folders (their `data/` tables merge into `tables`). */

@@ -11,7 +11,7 @@ import { DocumentSubject, locationOf, logicalName } from '../model/subject.js';
 import type { Finding, InlineSuppression, Location, ObjectRef, Problem, Subject } from '../model/types.js';
 import { escapeSegment } from '../util/pointer.js';
 import { fingerprint } from './fingerprint.js';
-import type { Catalogue } from './rule.js';
+import type { Catalogue, Rule } from './rule.js';
 
 /** `ignore.aigis.dev/<rule-id>` or `ignore.aigis.dev/<rule-id>.<container>`. */
 export const ANNOTATION_PREFIX = 'ignore.aigis.dev/';
@@ -156,11 +156,17 @@ export function placeOfFinding(f: Finding): string {
 }
 
 /** Old rule id → the rule that replaces it (`replaces:`), so old suppressions keep working. */
-export function replacedBy(catalogue: Catalogue): Map<string, string> {
+export function replacedBy(catalogue: Catalogue): ReadonlyMap<string, string> {
+  const known = renamesOf.get(catalogue.rules);
+  if (known) return known;
   const out = new Map<string, string>();
   for (const r of catalogue.rules) for (const old of r.replaces ?? []) out.set(old, r.id);
+  renamesOf.set(catalogue.rules, out);
   return out;
 }
+
+// Once per catalogue: the webhook prepares suppressions for every review.
+const renamesOf = new WeakMap<readonly Rule[], ReadonlyMap<string, string>>();
 
 /** The current id for a rule id a user wrote (itself, or the rule that replaced it). */
 export function currentRuleId(id: string, catalogue: Catalogue, renames = replacedBy(catalogue)): string | undefined {
@@ -282,7 +288,7 @@ function problemKey(p: Problem): string {
   return `${p.code}\u0000${p.file}\u0000${p.position?.line ?? ''}:${p.position?.column ?? ''}\u0000${p.pointer ?? ''}`;
 }
 
-function checkSuppression(s: InlineSuppression, catalogue: Catalogue, renames: Map<string, string>, today: string): Problem[] {
+function checkSuppression(s: InlineSuppression, catalogue: Catalogue, renames: ReadonlyMap<string, string>, today: string): Problem[] {
   const loc = s.location ?? { pointer: '' };
   const id = identities.get(s);
   const out: Problem[] = [];
@@ -305,7 +311,7 @@ function inLines(s: InlineSuppression, f: Finding): boolean {
   return line !== undefined && line >= s.lines.start && line <= s.lines.end;
 }
 
-function ruleMatches(written: string, ruleId: string, renames: Map<string, string>): boolean {
+function ruleMatches(written: string, ruleId: string, renames: ReadonlyMap<string, string>): boolean {
   return written === ruleId || renames.get(written) === ruleId;
 }
 
@@ -364,9 +370,10 @@ export function applySuppressions(
   const cwd = options.cwd ?? process.cwd();
   const ignores = (options.ignores ?? []).filter((ig) => !ig.until || ig.until >= today).map((ig) => compileIgnore(ig, cwd));
   const baselineFor = baselineMatcher(catalogue, options.baseline);
+  if (!prepared.bySubject.size && !ignores.length && !baselineFor) return findings;
   for (const f of findings) {
     if (f.suppression) continue;
-    const inline = prepared.bySubject.get(placeOfFinding(f))?.find((s) => ruleMatches(s.ruleId, f.ruleId, renames) && (!s.container || s.container === f.container) && inLines(s, f));
+    const inline = prepared.bySubject.size === 0 ? undefined : prepared.bySubject.get(placeOfFinding(f))?.find((s) => ruleMatches(s.ruleId, f.ruleId, renames) && (!s.container || s.container === f.container) && inLines(s, f));
     if (inline) {
       f.suppression = { kind: 'inSource', justification: inline.reason || '(no reason given)', source: 'inline' };
       continue;

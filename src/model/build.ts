@@ -60,6 +60,8 @@ export interface ModelGraph {
   objects: ObjectRecord[];
   workloads: WorkloadRecord[];
   pods: PodRecord[];
+  /** `pods` by namespace (same order): Services, pools and namespaces look pods up here. */
+  podsByNamespace: Map<string, PodRecord[]>;
   containers: ContainerRecord[];
   services: ObjectRecord[];
   ingresses: ObjectRecord[];
@@ -103,6 +105,7 @@ export function buildModel(documents: LoadedDocument[], tables: DataTables): Mod
     objects: [],
     workloads: [],
     pods: [],
+    podsByNamespace: new Map(),
     containers: [],
     services: [],
     ingresses: [],
@@ -246,6 +249,9 @@ function addWorkload(graph: ModelGraph, record: ObjectRecord, templates: PodTemp
     totals.push(podData.gpu as Obj | undefined);
     workload.pods.push(pod);
     graph.pods.push(pod);
+    const inNamespace = graph.podsByNamespace.get(namespace);
+    if (inNamespace) inNamespace.push(pod);
+    else graph.podsByNamespace.set(namespace, [pod]);
   });
   const wGpu: GpuTotals = { count: 0, resources: {}, vendors: [] };
   for (const g of totals) addGpu(wGpu, g as GpuTotals | undefined);
@@ -435,6 +441,12 @@ function linkServiceAccounts(graph: ModelGraph): void {
   }
 }
 
+/** The pods of `namespace` a Service-style `selector` (a label map) selects, in model order. */
+export function podsSelectedBy(graph: ModelGraph, namespace: string, selector: unknown): PodRecord[] {
+  if (!isObj(selector)) return [];
+  return (graph.podsByNamespace.get(namespace) ?? []).filter((p) => selects(selector, p.labels));
+}
+
 /** Does `selector` (a label map) select a pod with `labels`? An empty selector selects nothing. */
 export function selects(selector: unknown, labels: Record<string, string>): boolean {
   if (!isObj(selector)) return false;
@@ -451,7 +463,7 @@ function buildServiceSubjects(graph: ModelGraph): void {
     const annotations = isObj(meta.annotations) ? meta.annotations : {};
     const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? (spec.loadBalancerSourceRanges as unknown[]).map(String) : [];
     const sourceRanges = ranges.length ? ranges : String(annotations['service.beta.kubernetes.io/load-balancer-source-ranges'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const targets = graph.pods.filter((p) => p.namespace === svc.namespace && selects(spec.selector, p.labels));
+    const targets = podsSelectedBy(graph, svc.namespace, spec.selector);
     const data: Obj = {
       ...svc.object,
       type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
@@ -496,19 +508,21 @@ function buildIngressSubjects(graph: ModelGraph): void {
 }
 
 function buildNamespaceSubjects(graph: ModelGraph): void {
+  const workloadsIn = new Map<string, number>();
+  for (const w of graph.workloads) workloadsIn.set(w.namespace, (workloadsIn.get(w.namespace) ?? 0) + 1);
   for (const ns of graph.namespaces.values()) {
     const doc = ns.doc ?? ns.objects[0]?.doc;
     if (!doc) continue;
     const nsObj = ns.doc ? (ns.doc.data as Obj) : undefined;
     const meta = nsObj && isObj(nsObj.metadata) ? nsObj.metadata : {};
-    const pods = graph.pods.filter((p) => p.namespace === ns.name);
+    const pods = graph.podsByNamespace.get(ns.name) ?? [];
     const data: Obj = {
       name: ns.name,
       defined: !!ns.doc,
       labels: isObj(meta.labels) ? meta.labels : {},
       annotations: isObj(meta.annotations) ? meta.annotations : {},
       networkPolicies: ns.objects.filter((o) => o.ref.kind === 'NetworkPolicy').length,
-      workloads: graph.workloads.filter((w) => w.namespace === ns.name).length,
+      workloads: workloadsIn.get(ns.name) ?? 0,
       pods: pods.length,
       gpuPods: pods.filter((p) => p.subject.data.gpu).length,
     };

@@ -2,7 +2,7 @@
 // one — a ConfigMap/Secret whose text carries it, a workload whose env sets it — gets
 // `defaultCredentials: [{ id, what }]`, each entry located at the key or env value.
 
-import { tableRows } from '../rules/data.js';
+import { tableRows, type DataTables } from '../rules/data.js';
 import type { ModelGraph, ObjectRecord } from './build.js';
 import { configSources } from './components.js';
 
@@ -20,13 +20,31 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+interface CompiledRow extends CredentialRow {
+  configRe?: RegExp;
+  nameRe?: RegExp;
+  valueRe?: RegExp;
+}
+
+const compiled = new WeakMap<DataTables, CompiledRow[]>();
+
+/** The table with its patterns compiled, once per table set. */
+function credentialRows(tables: DataTables): CompiledRow[] {
+  let rows = compiled.get(tables);
+  if (!rows) {
+    rows = tableRows<CredentialRow>(tables, 'default-credentials', 'defaultCredentials').map((r) => ({
+      ...r,
+      configRe: r.config ? new RegExp(r.config) : undefined,
+      nameRe: r.env ? new RegExp(r.env.name) : undefined,
+      valueRe: r.env ? new RegExp(r.env.value) : undefined,
+    }));
+    compiled.set(tables, rows);
+  }
+  return rows;
+}
+
 export function enrichDefaultCredentials(graph: ModelGraph): void {
-  const rows = tableRows<CredentialRow>(graph.tables.raw, 'default-credentials', 'defaultCredentials').map((r) => ({
-    ...r,
-    configRe: r.config ? new RegExp(r.config) : undefined,
-    nameRe: r.env ? new RegExp(r.env.name) : undefined,
-    valueRe: r.env ? new RegExp(r.env.value) : undefined,
-  }));
+  const rows = credentialRows(graph.tables.raw);
   if (!rows.length) return;
   const found = new Map<ObjectRecord, Array<{ id: string; what: string; pointer: string }>>();
   // One entry per field (several credentials in one file are one finding, one fingerprint).

@@ -10,9 +10,9 @@
 // subjects `targets`; pods get `networkPolicy`. A finding on an exposure is located at the
 // exposing field and carries the exposed container as a related location.
 
-import { tableRows } from '../rules/data.js';
+import { tableRows, type DataTables } from '../rules/data.js';
 import { escapeSegment, getAt, parsePointer } from '../util/pointer.js';
-import { selects, targetSummary, type ContainerRecord, type ModelGraph, type ObjectRecord, type PodRecord } from './build.js';
+import { podsSelectedBy, targetSummary, type ContainerRecord, type ModelGraph, type ObjectRecord, type PodRecord, type WorkloadRecord } from './build.js';
 import { containerFacts, installRelated } from './components.js';
 import type { DocumentSubject } from './subject.js';
 import { apiGroup } from './tables.js';
@@ -80,8 +80,16 @@ interface Tables {
   operatorServices: OperatorService[];
 }
 
+const compiledTables = new WeakMap<DataTables, Tables>();
+
 function exposureTables(graph: ModelGraph): Tables {
   const raw = graph.tables.raw;
+  let t = compiledTables.get(raw);
+  if (!t) compiledTables.set(raw, (t = compileTables(raw)));
+  return t;
+}
+
+function compileTables(raw: DataTables): Tables {
   const rows = <T>(key: string) => tableRows<T>(raw, 'exposure', key);
   return {
     authAnnotations: rows<Annotation>('ingressAuthAnnotations'),
@@ -253,7 +261,7 @@ class ServiceIndex {
   constructor(graph: ModelGraph, records: Map<unknown, ObjectRecord>, t: Tables) {
     for (const svc of graph.services) {
       const spec = isObj(svc.object.spec) ? svc.object.spec : {};
-      const pods = graph.pods.filter((p) => p.namespace === svc.namespace && selects(spec.selector, p.labels));
+      const pods = podsSelectedBy(graph, svc.namespace, spec.selector);
       const info = { record: records.get(svc.object) ?? svc, service: svc.subject.data, spec, pods };
       this.all.push(info);
       const key = `${svc.namespace}/${svc.ref.name ?? ''}`;
@@ -518,6 +526,7 @@ export function enrichExposure(graph: ModelGraph): void {
   }
 
   // Operator exposure fields
+  let workloadOf: Map<unknown, WorkloadRecord> | undefined;
   for (const row of t.operators) {
     for (const rec of graph.byKind.get(row.kind) ?? []) {
       if (!row.groups.includes(apiGroup(rec.ref.apiVersion ?? ''))) continue;
@@ -533,7 +542,8 @@ export function enrichExposure(graph: ModelGraph): void {
       const entry = newEntry(rec, { field, via: row.via, kind: value === undefined || value === null ? 'default' : String(typeof value === 'object' ? 'set' : value), scope, authFronts: fronts });
       const fixed = row.portField ? Number(getAt(rec.object, row.portField)) : NaN;
       const wanted = Number.isInteger(fixed) && fixed > 0 ? [fixed] : row.ports;
-      const workload = graph.workloads.find((w) => w.object === rec.object);
+      workloadOf ??= new Map(graph.workloads.map((w) => [w.object, w] as const).reverse());
+      const workload = workloadOf.get(rec.object);
       for (const pod of workload?.pods ?? []) {
         if (row.roles && !row.roles.includes(pod.template.role ?? '')) continue;
         for (const c of pod.containers.filter(isApp)) {
@@ -627,7 +637,7 @@ function reachPool(graph: ModelGraph, t: Tables, entry: Entry, pool: ObjectRecor
   const sel = isObj(spec.selector) ? spec.selector : {};
   const selector = isObj(sel.matchLabels) ? sel.matchLabels : sel;
   const ports = [...arr(spec.targetPorts).map((p) => (isObj(p) ? p.number : undefined)), spec.targetPortNumber].filter((p) => p !== undefined);
-  for (const pod of graph.pods.filter((p) => p.namespace === pool.namespace && selects(selector, p.labels))) {
+  for (const pod of podsSelectedBy(graph, pool.namespace, selector)) {
     for (const port of ports) for (const { container, port: pr } of resolveTargetPort(t, pod, port)) reachContainer(t, entry, container, pr);
   }
 }
@@ -707,7 +717,7 @@ function publish(graph: ModelGraph, entries: Entry[]): void {
   // Service and Ingress subjects summarise what they reach, components included.
   for (const svc of graph.services) {
     const spec = isObj(svc.object.spec) ? svc.object.spec : {};
-    svc.subject.data.targets = graph.pods.filter((p) => p.namespace === svc.namespace && selects(spec.selector, p.labels)).map((p) => targetSummary(p));
+    svc.subject.data.targets = podsSelectedBy(graph, svc.namespace, spec.selector).map((p) => targetSummary(p));
   }
   for (const ing of graph.ingresses) {
     const list = byRecord.get(ing) ?? [];
@@ -783,8 +793,11 @@ function linkNetworkPolicies(graph: ModelGraph): void {
     if (types.length && !types.includes('Ingress')) continue;
     policies.push({ name: `GlobalNetworkPolicy/${gp.ref.name}`, selects: calicoSelector(spec.selector) });
   }
+  const inNamespace = new Map<string, Policy[]>();
   for (const pod of graph.pods) {
-    const names = policies.filter((p) => (p.namespace === undefined || p.namespace === pod.namespace) && p.selects(pod.labels)).map((p) => p.name);
+    let candidates = inNamespace.get(pod.namespace);
+    if (!candidates) inNamespace.set(pod.namespace, (candidates = policies.filter((p) => p.namespace === undefined || p.namespace === pod.namespace)));
+    const names = candidates.filter((p) => p.selects(pod.labels)).map((p) => p.name);
     pod.subject.data.networkPolicy = { ingressIsolated: names.length > 0, policies: names };
     pod.subject.origin('/networkPolicy', pod.template.labelsPointer ?? pod.template.podPointer);
   }

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assembleCatalogue, compileRules, loadRuleDirs, readRuleDir } from '../engine/load-rules.js';
+import { assembleCatalogue } from '../engine/assemble.js';
 import type { Catalogue, GradeFn, Rule, RuleMeta, ValidateFn } from '../engine/rule.js';
-import { loadDataDir, mergeTable, type DataTables } from './data.js';
+import type { DataTables } from './data.js';
 import { builtinRulesDir, packageRoot } from './paths.js';
 
 /** Shape of the module scripts/build.mjs generates. */
@@ -46,6 +46,9 @@ async function loadBuiltin(fromSource: boolean): Promise<{ rules: Rule[]; tables
   } else {
     const dir = builtinRulesDir();
     const root = packageRoot();
+    // Compiling from source needs yaml and ajv; the bundle's precompiled catalogue does not.
+    const { compileRules, readRuleDir } = await import('../engine/load-rules.js');
+    const { loadDataDir } = await import('./data-load.js');
     const rules = compileRules(readRuleDir(dir), true).map((r) => ({ ...r, file: path.relative(root, r.file).split(path.sep).join('/') }));
     result = { rules, tables: loadDataDir(dir) };
   }
@@ -73,6 +76,8 @@ export async function loadCatalogue(options: CatalogueOptions = {}): Promise<Cat
     tables[name] = {};
     for (const [k, rows] of Object.entries(t)) tables[name][k] = [...rows];
   }
+  const { loadRuleDirs } = await import('../engine/load-rules.js');
+  const { mergeTable } = await import('./data-load.js');
   const extra = loadRuleDirs(options.ruleDirs ?? [], tables);
   for (const add of options.tableAdditions ?? []) mergeTable(tables, add.table, add.value, add.file);
   return assembleCatalogue([...base.rules, ...extra], tables);

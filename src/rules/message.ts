@@ -60,23 +60,36 @@ function show(value: unknown, ctx: MessageContext, secretish: boolean): string {
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
 }
 
+function fill(name: string, ctx: MessageContext): string {
+  if (name === 'value') return show(ctx.value, ctx, ctx.sensitive);
+  if (name.startsWith('value.')) {
+    const field = name.slice('value.'.length);
+    // Fields named value/secret of a sensitive value stay masked; names and keys do not.
+    const v = lookup(ctx.value, field);
+    return show(v, ctx, ctx.sensitive && /(^|\.)value$/.test(field));
+  }
+  if (name === 'key') {
+    const segs = parsePointer(ctx.instancePath);
+    return segs.length ? segs[segs.length - 1]! : '?';
+  }
+  if (name === 'missing') return ctx.missing ?? '?';
+  if (name === 'path') return ctx.instancePath || '/';
+  return show(lookup(ctx.subject, name), ctx, false);
+}
+
+// Templates split once into text and placeholder names (even indexes text, odd names): a
+// message is rendered for every finding.
+const parsedTemplates = new Map<string, string[]>();
+
 export function renderMessage(template: string, ctx: MessageContext): string {
-  return template.replace(PLACEHOLDER, (_, name: string) => {
-    if (name === 'value') return show(ctx.value, ctx, ctx.sensitive);
-    if (name.startsWith('value.')) {
-      const field = name.slice('value.'.length);
-      // Fields named value/secret of a sensitive value stay masked; names and keys do not.
-      const v = lookup(ctx.value, field);
-      return show(v, ctx, ctx.sensitive && /(^|\.)value$/.test(field));
-    }
-    if (name === 'key') {
-      const segs = parsePointer(ctx.instancePath);
-      return segs.length ? segs[segs.length - 1]! : '?';
-    }
-    if (name === 'missing') return ctx.missing ?? '?';
-    if (name === 'path') return ctx.instancePath || '/';
-    return show(lookup(ctx.subject, name), ctx, false);
-  });
+  let parts = parsedTemplates.get(template);
+  if (!parts) {
+    parts = template.split(PLACEHOLDER);
+    if (parsedTemplates.size < 10_000) parsedTemplates.set(template, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += fill(parts[i]!, ctx) + parts[i + 1]!;
+  return out;
 }
 
 /** Placeholders of a template (for the meta-tests that check every one can resolve). */

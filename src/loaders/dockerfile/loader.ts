@@ -3,7 +3,7 @@
 // call loadInputs without one) reads the built-in tables once.
 
 import fs from 'node:fs';
-import { loadDataDir, type DataTables } from '../../rules/data.js';
+import type { DataTables } from '../../rules/data.js';
 import { builtinRulesDir } from '../../rules/paths.js';
 import { AigisError } from '../../util/errors.js';
 import type { Input } from '../discover.js';
@@ -15,7 +15,7 @@ let builtinTables: DataTables | undefined;
 
 export async function loadDockerfileInput(input: Input, ctx: LoadContext): Promise<LoadResult> {
   const bytes = input.path === '-' ? await readInput(input, ctx) : readSmallFile(input.abs ?? input.path, input.path, ctx);
-  const tables = ctx.tables ?? (builtinTables ??= loadDataDir(builtinRulesDir()));
+  const tables = ctx.tables ?? (builtinTables ??= (await import('../../rules/data-load.js')).loadDataDir(builtinRulesDir()));
   const source = { kind: input.path === '-' ? ('stdin' as const) : ('file' as const), path: input.path };
   const r = await loadDockerfileBytes(bytes, source, tables);
   return { documents: [], subjects: r.subjects, problems: r.problems, skipped: 0, secrets: r.secrets };

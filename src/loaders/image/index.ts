@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Input } from '../discover.js';
 import type { LoadContext, LoadResult } from '../index.js';
-import { loadDataDir, type DataTables } from '../../rules/data.js';
+import type { DataTables } from '../../rules/data.js';
 import { builtinRulesDir } from '../../rules/paths.js';
 import { AigisError } from '../../util/errors.js';
 import { buildImageSubject } from '../../model/image.js';
@@ -51,9 +51,9 @@ async function head(file: string): Promise<Buffer> {
   }
 }
 
-function tablesOf(ctx: Pick<LoadContext, 'tables'>): DataTables {
+async function tablesOf(ctx: Pick<LoadContext, 'tables'>): Promise<DataTables> {
   if (ctx.tables) return ctx.tables;
-  builtinTables ??= loadDataDir(builtinRulesDir());
+  builtinTables ??= (await import('../../rules/data-load.js')).loadDataDir(builtinRulesDir());
   return builtinTables;
 }
 
@@ -64,7 +64,7 @@ function platformOf(options: Record<string, unknown>): string {
 
 /** Read an archive or layout directory into images with merged layer facts (also used by `aigis sbom`). */
 export async function readImageArchive(input: Input, ctx: Pick<LoadContext, 'tables' | 'options' | 'stdin' | 'limits'>): Promise<ImageArchive> {
-  const tables = imageTables(tablesOf(ctx));
+  const tables = imageTables(await tablesOf(ctx));
   const budget = new Budget(imageLimits(ctx.options), input.path);
   const scanCtx = { tables, budget };
   let store: BlobStore;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../../src/rules/data.js';
+import { loadDataDir } from '../../../src/rules/data-load.js';
 import { builtinRulesDir } from '../../../src/rules/paths.js';
 import { parseImageRef } from '../../../src/model/image-ref.js';
 import { compareVersions, matchVulnerabilities, parseVersion, versionFromTag, vulnerabilityDb, type VulnerabilityDb } from '../../../src/model/versions.js';
