@@ -39,22 +39,60 @@ export function supersede(findings: Finding[], catalogue: Catalogue): Finding[] 
   // Only findings of superseding rules can take another's place: group those by place and object.
   const winnerIds = new Set<string>();
   for (const ids of losers.values()) for (const id of ids) winnerIds.add(id);
-  const byPlace = new Map<string, Map<string, Finding[]>>();
+  const byPlace = new Map<string, Map<string, Rivals>>();
   for (const f of findings) {
     if (!winnerIds.has(f.ruleId)) continue;
-    const k = place(f.location);
-    const byObject = byPlace.get(k) ?? new Map<string, Finding[]>();
-    byPlace.set(k, byObject);
-    const o = objectOf(f);
-    const list = byObject.get(o) ?? [];
-    list.push(f);
-    byObject.set(o, list);
+    const where = place(f.location);
+    let byObject = byPlace.get(where);
+    if (!byObject) byPlace.set(where, (byObject = new Map()));
+    const object = objectOf(f);
+    const rivals = byObject.get(object);
+    if (rivals) rivals.findings.push(f);
+    else byObject.set(object, { findings: [f] });
   }
   if (byPlace.size === 0) return findings;
   return findings.filter((f) => {
     const winners = losers.get(f.ruleId);
     if (!winners) return true;
     const rivals = byPlace.get(place(f.location))?.get(objectOf(f));
-    return !rivals?.some((g) => winners.includes(g.ruleId) && overlaps(f.location.pointer, g.location.pointer));
+    if (!rivals) return true;
+    const p = f.location.pointer;
+    const beats = (g: Finding) => winners.includes(g.ruleId) && overlaps(p, g.location.pointer);
+    if (rivals.findings.length <= SMALL) return !rivals.findings.some(beats);
+    // Same pointer, a winner on an ancestor of it, or a winner inside it.
+    const index = (rivals.index ??= indexByPointer(rivals.findings));
+    const keys = p === '' ? [''] : [p, ...ancestors(p), `${p}/*`];
+    return !keys.some((k) => index.get(k)?.some(beats));
   });
+}
+
+interface Rivals {
+  findings: Finding[];
+  index?: Map<string, Finding[]>;
+}
+
+// A few winners on one object are compared one by one. Beyond that they are indexed by pointer —
+// under their own pointer and under each ancestor of it — so that a loser looks up only the
+// pointers that can overlap its own: one object with thousands of findings (a hostile admission
+// request) must not cost n².
+const SMALL = 16;
+
+function indexByPointer(findings: Finding[]): Map<string, Finding[]> {
+  const index = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const p = f.location.pointer;
+    for (const k of p === '' ? [''] : [p, ...ancestors(p).map((a) => `${a}/*`)]) {
+      const list = index.get(k);
+      if (list) list.push(f);
+      else index.set(k, [f]);
+    }
+  }
+  return index;
+}
+
+/** Non-empty proper ancestors of a pointer: `/a/b/c` → `/a/b`, `/a`. */
+function ancestors(pointer: string): string[] {
+  const out: string[] = [];
+  for (let i = pointer.lastIndexOf('/'); i > 0; i = pointer.lastIndexOf('/', i - 1)) out.push(pointer.slice(0, i));
+  return out;
 }

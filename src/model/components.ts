@@ -226,12 +226,24 @@ export function argvTokens(argv: string[]): Token[] {
   return out;
 }
 
+const tokenCache = new WeakMap<ContainerRecord, { argv: unknown; tokens: readonly Token[] }>();
+
+/** `argvTokens` of a container's `argv`, worked out once (the components and supply-chain enrichers share it). */
+export function containerTokens(c: ContainerRecord): readonly Token[] {
+  const argv = c.subject.data.argv;
+  const known = tokenCache.get(c);
+  if (known && known.argv === argv) return known.tokens;
+  const tokens = argvTokens(Array.isArray(argv) ? (argv as string[]) : []);
+  tokenCache.set(c, { argv, tokens });
+  return tokens;
+}
+
 function unquote(v: string): string {
   return v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0] ? v.slice(1, -1) : v;
 }
 
 /** `--name=value`, `--name value`, bare `--name` (true); the last occurrence wins, as with argparse. */
-export function parseFlags(tokens: Token[]): Map<string, { value: string | true; index: number }> {
+export function parseFlags(tokens: readonly Token[]): Map<string, { value: string | true; index: number }> {
   const out = new Map<string, { value: string | true; index: number }>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!.text;
@@ -311,7 +323,7 @@ function enrichContainer(graph: ModelGraph, c: ContainerRecord, table: CompiledC
   const argvPtr = (i: number) => subject.pointerFor(`/argv/${i}`);
 
   // Flags
-  const parsed = parseFlags(argvTokens(argv));
+  const parsed = parseFlags(containerTokens(c));
   const flags: Obj = {};
   for (const [name, f] of parsed) {
     flags[name] = f.value;
@@ -384,8 +396,8 @@ function enrichContainer(graph: ModelGraph, c: ContainerRecord, table: CompiledC
   let match: { row: CompiledComponent; by: 'image' | 'command' | 'env' | 'owner'; pointer: string } | undefined;
   // The command says what runs: an image's component wins unless the command line names only
   // other components (a vLLM image started as a Ray worker is a Ray worker).
-  const byCommand = joined ? table.filter((t) => t.commands.some((r) => r.test(joined))) : [];
-  const byImage = image && !image.templated ? table.find((t) => t.images.some((re) => re.test(imageKey))) : undefined;
+  const byCommand = joined ? remember(matchCache(table).byCommand, joined, () => table.filter((t) => t.commands.some((r) => r.test(joined)))) : [];
+  const byImage = image && !image.templated ? remember(matchCache(table).byImage, imageKey, () => table.find((t) => t.images.some((re) => re.test(imageKey)))) : undefined;
   if (byImage && (byCommand.length === 0 || byCommand.includes(byImage))) {
     match = { row: byImage, by: 'image', pointer: subject.pointerFor('/image') };
   } else if (byCommand.length) {
@@ -521,6 +533,25 @@ function enrichContainer(graph: ModelGraph, c: ContainerRecord, table: CompiledC
   }
   installRelated(c);
   return row;
+}
+
+// Images and command lines repeat (replicas, every admission review): the table's answer for
+// each is remembered, up to a bound.
+const matches = new WeakMap<CompiledComponent[], { byImage: Map<string, CompiledComponent | undefined>; byCommand: Map<string, CompiledComponent[]> }>();
+
+function matchCache(table: CompiledComponent[]) {
+  let m = matches.get(table);
+  if (!m) matches.set(table, (m = { byImage: new Map(), byCommand: new Map() }));
+  return m;
+}
+
+function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (cache.has(key)) return cache.get(key)!;
+  const value = compute();
+  if (key.length > 1024) return value;
+  if (cache.size >= 4096) cache.clear();
+  cache.set(key, value);
+  return value;
 }
 
 function isLoopback(value: string): boolean {

@@ -13,8 +13,24 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The effective environment of a container: `envVars` (components enricher) or its literal env. */
-export function envOf(c: ContainerRecord): Map<string, { value: string | null; path: string }> {
+type EnvMap = ReadonlyMap<string, { readonly value: string | null; readonly path: string }>;
+const envCache = new WeakMap<ContainerRecord, { vars: unknown; env: unknown; map: EnvMap }>();
+
+/**
+ * The effective environment of a container: `envVars` (components enricher) or its literal env.
+ * Several enrichers ask for it: it is built once for the container's current fields.
+ */
+export function envOf(c: ContainerRecord): EnvMap {
+  const vars = c.subject.data.envVars;
+  const env = c.subject.data.env;
+  const known = envCache.get(c);
+  if (known && known.vars === vars && known.env === env) return known.map;
+  const map = buildEnv(c);
+  envCache.set(c, { vars, env, map });
+  return map;
+}
+
+function buildEnv(c: ContainerRecord): EnvMap {
   const out = new Map<string, { value: string | null; path: string }>();
   const vars = c.subject.data.envVars;
   if (isObj(vars)) {

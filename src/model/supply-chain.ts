@@ -7,7 +7,7 @@
 import { getAt } from '../util/pointer.js';
 import { canonicalHostPath, type ContainerRecord, type ModelGraph, type PodRecord } from './build.js';
 import type { AiTables } from './ai-tables.js';
-import { argvTokens } from './components.js';
+import { containerTokens } from './components.js';
 import { envOf } from './gpu-context.js';
 import { apiGroup } from './tables.js';
 
@@ -28,7 +28,7 @@ function unquote(v: string): string {
 }
 
 /** Option values from argv tokens: `--name value` and `--name=value` (every occurrence). */
-function optionValues(tokens: Array<{ text: string; index: number }>, names: Set<string>): Array<{ name: string; value: string; index: number }> {
+function optionValues(tokens: ReadonlyArray<{ text: string; index: number }>, names: Set<string>): Array<{ name: string; value: string; index: number }> {
   const out: Array<{ name: string; value: string; index: number }> = [];
   tokens.forEach((t, i) => {
     const eq = t.text.indexOf('=');
@@ -73,7 +73,7 @@ function imageFacts(c: ContainerRecord, t: AiTables): void {
 function hubModels(c: ContainerRecord, t: AiTables): void {
   const subject = c.subject;
   const argv = argvOf(c);
-  const tokens = argvTokens(argv);
+  const tokens = containerTokens(c);
   const env = envOf(c);
   const found: Array<{ id: string; via: string; revision: string | null; path: string }> = [];
   const add = (raw: string, via: string, path: string) => {
@@ -160,7 +160,7 @@ function pickleRefs(c: ContainerRecord, t: AiTables): void {
       if (i >= 0) add(m[0].trim(), 'unsafe-load', `/argv/${i}`);
     }
   }
-  for (const tok of argvTokens(argv)) {
+  for (const tok of containerTokens(c)) {
     const text = unquote(tok.text.includes('=') && !tok.text.includes('://') ? tok.text.slice(tok.text.lastIndexOf('=') + 1) : tok.text);
     if (fileRef(text)) add(text, 'format', `/argv/${tok.index}`);
   }
@@ -292,7 +292,7 @@ function cliSecrets(graph: ModelGraph, c: ContainerRecord, t: AiTables): void {
   const subject = c.subject;
   const argv = argvOf(c);
   const found: Array<{ flag: string; value: string; path: string }> = [];
-  for (const v of optionValues(argvTokens(argv), t.cliSecretFlags)) {
+  for (const v of optionValues(containerTokens(c), t.cliSecretFlags)) {
     if (!t.notSecretValue(v.value)) found.push({ flag: v.name, value: v.value, path: `/argv/${v.index}` });
   }
   argv.forEach((a, i) => {

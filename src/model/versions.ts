@@ -138,7 +138,7 @@ function compareParsed(a: Parsed, b: Parsed): number {
 /** The version an image tag names, as `scheme` writes it (`v1.17.8-ubuntu20.04` → `1.17.8`). */
 export function versionFromTag(product: Pick<Product, 'scheme' | 'tagPattern'>, tag: string | undefined): string | undefined {
   if (!tag) return undefined;
-  const re = product.tagPattern ? new RegExp(product.tagPattern) : DEFAULT_TAG[product.scheme];
+  const re = product.tagPattern ? compiled(product.tagPattern) : DEFAULT_TAG[product.scheme];
   const m = re.exec(tag);
   const v = m?.[1];
   if (!v) return undefined;
@@ -169,13 +169,19 @@ export function vulnerabilityDb(tables: DataTables): VulnerabilityDb {
   // A user's row for an id already defined replaces nothing: the first definition wins.
   for (const p of products) if (!byId.has(p.id)) byId.set(p.id, p);
   const imageRes = [...byId.values()].map((p) => ({ p, res: (p.images ?? []).map((s) => new RegExp(s)) }));
+  const forImage = new Map<string, Product | undefined>();
   const db: VulnerabilityDb = {
     products: [...byId.values()],
     advisories,
     product: (id) => byId.get(id),
     productForImage(image) {
       const full = `${image.registry}/${image.repository}`;
-      return imageRes.find(({ res }) => res.some((re) => re.test(full)))?.p;
+      // Images repeat (every replica, every review): remember the last few thousand answers.
+      if (forImage.has(full)) return forImage.get(full);
+      const found = imageRes.find(({ res }) => res.some((re) => re.test(full)))?.p;
+      if (forImage.size >= 4096) forImage.clear();
+      forImage.set(full, found);
+      return found;
     },
     productForPackage(ecosystem, name) {
       const n = name.toLowerCase();
@@ -198,23 +204,60 @@ function settingOf(ctx: MatchContext, req: NonNullable<Advisory['requires']>): s
   return undefined;
 }
 
+// Table patterns (tagPattern, requires.pattern) compiled once: they have no `g` flag, so a
+// shared RegExp keeps no state between tests.
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern)));
+  return re;
+}
+
+/** An advisory's bounds, parsed once per scheme (undefined: absent; null: not a version). */
+const bounds = new WeakMap<Advisory, { scheme: VersionScheme; lo?: Parsed | null; hi?: Parsed | null }>();
+function boundsOf(advisory: Advisory, scheme: VersionScheme): { lo?: Parsed | null; hi?: Parsed | null } {
+  let b = bounds.get(advisory);
+  if (!b || b.scheme !== scheme) {
+    b = { scheme };
+    if (advisory.introduced !== undefined) b.lo = parseVersion(scheme, advisory.introduced) ?? null;
+    if (advisory.fixed !== undefined && advisory.fixed !== null) b.hi = parseVersion(scheme, advisory.fixed) ?? null;
+    bounds.set(advisory, b);
+  }
+  return b;
+}
+
 /** Does `advisory` cover `version` (already a version of its product's scheme)? */
 export function affects(advisory: Advisory, scheme: VersionScheme, version: string, ctx: MatchContext = {}): boolean {
   const v = parseVersion(scheme, version);
   if (!v) return false;
-  if (advisory.introduced !== undefined) {
-    const lo = parseVersion(scheme, advisory.introduced);
-    if (!lo || compareParsed(v, lo) < 0) return false;
-  }
-  if (advisory.fixed !== undefined && advisory.fixed !== null) {
-    const hi = parseVersion(scheme, advisory.fixed);
-    if (!hi || compareParsed(v, hi) >= 0) return false;
-  }
+  return covers(advisory, scheme, v, ctx);
+}
+
+function covers(advisory: Advisory, scheme: VersionScheme, v: Parsed, ctx: MatchContext): boolean {
+  const { lo, hi } = boundsOf(advisory, scheme);
+  if (lo !== undefined && (!lo || compareParsed(v, lo) < 0)) return false;
+  if (hi !== undefined && (!hi || compareParsed(v, hi) >= 0)) return false;
   if (advisory.requires) {
     const setting = settingOf(ctx, advisory.requires);
-    if (setting === undefined || !new RegExp(advisory.requires.pattern).test(setting)) return false;
+    if (setting === undefined || !compiled(advisory.requires.pattern).test(setting)) return false;
   }
   return true;
+}
+
+/** The advisories of each product, in table order (once per advisory list). */
+const byProductOf = new WeakMap<readonly Advisory[], Map<string, Advisory[]>>();
+function advisoriesOf(db: VulnerabilityDb, product: string): Advisory[] {
+  let map = byProductOf.get(db.advisories);
+  if (!map) {
+    map = new Map();
+    for (const a of db.advisories) {
+      const list = map.get(a.product);
+      if (list) list.push(a);
+      else map.set(a.product, [a]);
+    }
+    byProductOf.set(db.advisories, map);
+  }
+  return map.get(product) ?? [];
 }
 
 /**
@@ -225,7 +268,9 @@ export function affects(advisory: Advisory, scheme: VersionScheme, version: stri
 export function matchVulnerabilities(db: VulnerabilityDb, product: string, version: string, ctx: MatchContext = {}): VulnerabilityVerdict | undefined {
   const p = db.product(product);
   if (!p) return undefined;
-  const matched = db.advisories.filter((a) => a.product === p.id && affects(a, p.scheme, version, ctx));
+  const v = parseVersion(p.scheme, version);
+  if (!v) return undefined;
+  const matched = advisoriesOf(db, p.id).filter((a) => covers(a, p.scheme, v, ctx));
   if (!matched.length) return undefined;
   const worst = [...matched].sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity])[0]!;
   let fixed: string | null = null;

@@ -42,6 +42,8 @@ const PREDEFINED = new Set([
   'BUILDKIT_SYNTAX', 'SOURCE_DATE_EPOCH',
 ]);
 const POSIX_SHELL = /^(sh|bash|dash|ash|zsh|ksh|mksh|busybox)$/;
+/** Environment variables copied from stage to stage, in all (real builds copy a few hundred). */
+const MAX_INHERITED_VARIABLES = 100_000;
 const URL_RE = /^https?:\/\//i;
 
 type Parse = (src: string) => unknown;
@@ -102,6 +104,8 @@ class Builder {
   private readonly problems: Problem[] = [];
   private readonly secrets = new Set<string>();
   private readonly stages: StageState[] = [];
+  /** Stages by name (a map: a hostile file with thousands of stages must not cost n²). */
+  private readonly stageByName = new Map<string, StageState>();
   private readonly globals = new Map<string, string | null>();
   private readonly variables: VariableData[] = [];
   private readonly varSpans: Span[] = [];
@@ -159,9 +163,17 @@ class Builder {
     const suppressions = this.suppressions(df.getComments(), list);
 
     let current: StageState | null = null;
+    let inherited = 0;
     for (const ins of list) {
       if (ins.keyword === 'FROM') {
         current = this.from(ins);
+        // Each stage built FROM another copies its environment: a chain of thousands of stages
+        // in a small hostile file would cost memory quadratic in its length.
+        inherited += current.env.size;
+        if (inherited > MAX_INHERITED_VARIABLES) {
+          this.problem(`build stages inherit more than ${MAX_INHERITED_VARIABLES} environment variables in all; the file is not checked past this FROM`, ins.start, ins.end);
+          break;
+        }
         continue;
       }
       ins.stage = current;
@@ -334,7 +346,7 @@ class Builder {
     const nameWord = asIdx > 0 ? words[asIdx + 1] : undefined;
     const name = nameWord ? processWord(nameWord.raw, this.escape, this.globalLookup, 'empty').value.toLowerCase() : null;
     const image = expanded.value;
-    const parent = this.stages.find((s) => s.data.name !== null && s.data.name === image.toLowerCase()) ?? null;
+    const parent = this.stageByName.get(image.toLowerCase()) ?? null;
     const scratch = image.toLowerCase() === 'scratch';
     const platform = this.flag(ins, 'platform');
     const key = name ?? String(index);
@@ -344,7 +356,7 @@ class Builder {
       name,
       final: false,
       shipped: false,
-      duplicateName: name !== null && this.stages.some((s) => s.data.name === name),
+      duplicateName: name !== null && this.stageByName.has(name),
       from: {
         raw,
         image,
@@ -411,6 +423,8 @@ class Builder {
       for (const [n, sp] of parent.envSpan) subject.span(`/environment/${escapeSegment(n)}`, sp);
     }
     this.stages.push(state);
+    // The first stage of a name is the one FROM and COPY --from refer to.
+    if (name !== null && !this.stageByName.has(name)) this.stageByName.set(name, state);
     return state;
   }
 
@@ -741,7 +755,7 @@ class Builder {
   private copyFrom(value: string, resolved: boolean, s: StageState): CopyData['from'] {
     if (!resolved) return { value, kind: 'unresolved', stage: null };
     const v = value.toLowerCase();
-    const byName = this.stages.find((t) => t.data.name === v);
+    const byName = this.stageByName.get(v);
     if (byName) return { value, kind: byName === s ? 'self' : 'stage', stage: byName.data.index };
     if (/^\d+$/.test(v)) {
       const n = Number(v);
@@ -973,8 +987,7 @@ class Builder {
     return {
       forLines: (start: number, end: number): InlineSuppression[] => [...fileSups, ...lineSups.filter((l) => l.start >= start && l.start < end).map((l) => l.s)],
       forStage: (s: StageState): InlineSuppression[] => {
-        const i = this.stages.indexOf(s);
-        const next = this.stages[i + 1];
+        const next = this.stages[s.data.index + 1];
         const start = s.fromIns.start;
         const end = next ? next.fromIns.start : this.text.length;
         // A stage's findings can point at inherited instructions (USER, ENV of a parent stage).
@@ -983,8 +996,7 @@ class Builder {
         const inRange = (l: { start: number }) =>
           (l.start >= start && l.start < end) ||
           parents.some((p) => {
-            const pi = this.stages.indexOf(p);
-            const pend = this.stages[pi + 1]?.fromIns.start ?? this.text.length;
+            const pend = this.stages[p.data.index + 1]?.fromIns.start ?? this.text.length;
             return l.start >= p.fromIns.start && l.start < pend;
           });
         return [...fileSups, ...lineSups.filter(inRange).map((l) => l.s)];

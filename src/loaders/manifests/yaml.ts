@@ -11,6 +11,7 @@
 
 import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { fastParseStream } from './fast-yaml.js';
+import { nestingExceeds } from './nesting.js';
 import { PARSE_OPTIONS, scalarValue, setKey } from './yaml-scalars.js';
 
 /** Offsets of the fields of one map or sequence: [start, end] per key (maps) or per item (sequences). */
@@ -91,6 +92,12 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
     // changes where trailing comments end.
     const next = segment.to < text.length;
     const slice = text.slice(segment.from, next ? segment.to + 3 : segment.to);
+    const deep = nestingExceeds(slice, limits.maxDepth);
+    if (deep >= 0) {
+      out.push(tooDeep(segment.index, segment.from + deep, limits));
+      previousEnd = Math.max(previousEnd, segment.to);
+      continue;
+    }
     let docs: Document.Parsed[];
     let converted: YamlDocument;
     try {
@@ -119,6 +126,9 @@ function wholeStream(text: string, limits: YamlLimits, stats: YamlParseStats | u
 
 /** The reference path: every document of the stream through the `yaml` library. */
 export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDocument[] {
+  // Too deep for the library's recursion: refused before it starts (nesting.ts says why).
+  const deep = nestingExceeds(text, limits.maxDepth);
+  if (deep >= 0) return [tooDeep(0, deep, limits)];
   const out: YamlDocument[] = [];
   const composer = new Composer(PARSE_OPTIONS as never);
   let index = 0;
@@ -145,6 +155,19 @@ export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DE
     });
   }
   return out;
+}
+
+function tooDeep(index: number, at: number, limits: YamlLimits): YamlDocument {
+  return {
+    index,
+    data: undefined,
+    empty: false,
+    fatal: true,
+    problems: [{ code: 'nesting-limit', message: `nesting deeper than ${limits.maxDepth} levels`, start: at, end: at }],
+    start: at,
+    end: at,
+    offsets: new WeakMap(),
+  };
 }
 
 /** A library document as a YamlDocument; `base` is where the parsed text starts in `text`. */
