@@ -32,11 +32,18 @@ type AjvError = NonNullable<ValidateFn['errors']>[number];
  * `if` errors in favour of what `then`/`else` said, so each weakness is reported once.
  */
 export function violations(errors: readonly AjvError[]): Violation[] {
-  // Most failures are one error: skip the pairwise comparison.
-  const prefixes = errors.length > 1 ? errors.map((o) => (o.keyword === 'if' ? undefined : `${o.schemaPath}/`)) : undefined;
+  // Most failures are one error: no pairwise comparison, no map.
+  if (errors.length === 1) {
+    const e = errors[0]!;
+    if (e.keyword === 'if') return [];
+    const v: Violation = { instancePath: e.instancePath };
+    if (e.keyword === 'required') v.missing = String((e.params as { missingProperty?: string }).missingProperty ?? '');
+    return [v];
+  }
+  const prefixes = errors.map((o) => (o.keyword === 'if' ? undefined : `${o.schemaPath}/`));
   const byPath = new Map<string, Violation>();
   for (const e of errors) {
-    if (e.keyword === 'if' || prefixes?.some((p, i) => p !== undefined && errors[i] !== e && e.schemaPath.startsWith(p))) continue;
+    if (e.keyword === 'if' || prefixes.some((p, i) => p !== undefined && errors[i] !== e && e.schemaPath.startsWith(p))) continue;
     const v = byPath.get(e.instancePath) ?? { instancePath: e.instancePath };
     if (e.keyword === 'required' && !v.missing) v.missing = String((e.params as { missingProperty?: string }).missingProperty ?? '');
     byPath.set(e.instancePath, v);

@@ -58,18 +58,26 @@ export interface Loaded {
   errors: AigisError[];
 }
 
-async function readStdin(): Promise<Buffer> {
+/** Standard input, read up to one byte past `limit` (the loader refuses what is over it). */
+async function readStdin(limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    // An endless stream (`aigis scan - < /dev/zero`) must not fill the memory first.
+    if (size > limit) break;
+  }
   return Buffer.concat(chunks);
 }
 
 /** Read every input with its loader; an unreadable input is an error, not a crash. */
 export async function loadInputs(inputs: Input[], options: Pick<ScanOptions, 'limits' | 'loaderOptions' | 'stdin'> & { catalogue?: Catalogue }): Promise<Loaded> {
   let stdin: Promise<Buffer> | undefined;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const ctx: LoadContext = {
-    limits: options.limits ?? DEFAULT_LIMITS,
-    stdin: () => (stdin ??= (options.stdin ?? readStdin)()),
+    limits,
+    stdin: () => (stdin ??= options.stdin ? options.stdin() : readStdin(limits.maxFileBytes)),
     options: options.loaderOptions ?? {},
     tables: options.catalogue?.tables,
   };
@@ -91,9 +99,11 @@ export async function loadInputs(inputs: Input[], options: Pick<ScanOptions, 'li
       const loader = await factory();
       const r = await loader(input, ctx);
       out.stats.files++;
-      out.documents.push(...r.documents);
-      out.subjects.push(...r.subjects);
-      out.problems.push(...r.problems);
+      // Loops, not push(...): a hostile file yields hundreds of thousands of problems, more
+      // arguments than a call can take.
+      for (const d of r.documents) out.documents.push(d);
+      for (const s of r.subjects) out.subjects.push(s);
+      for (const p of r.problems) out.problems.push(p);
       out.stats.skipped += r.skipped;
       for (const s of r.secrets ?? []) out.secrets.add(s);
     } catch (err) {
@@ -129,7 +139,7 @@ export function evaluateLoaded(loaded: Loaded, options: Pick<ScanOptions, 'catal
 export async function scan(paths: string[], options: ScanOptions): Promise<ScanResult> {
   const found = discover(paths, options);
   const loaded = await loadInputs(found.inputs, options);
-  loaded.errors.unshift(...found.errors);
+  loaded.errors = [...found.errors, ...loaded.errors];
   loaded.stats.failed += found.errors.length;
   const result = evaluateLoaded(loaded, options);
   result.skippedPaths = found.skipped;

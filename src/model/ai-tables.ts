@@ -141,9 +141,9 @@ export function aiTables(tables: DataTables): AiTables {
     aiComponentClasses: new Set(g('aiComponentClasses')),
     distributedArgv: res(g('distributedArgv')),
     distributedEnvPrefixes: g('distributedEnvPrefixes'),
-    systemNamespace: (ns) => systemNs.some((re) => re.test(ns)),
+    systemNamespace: remembered((ns) => systemNs.some((re) => re.test(ns))),
     systemLabel: (labels) => Object.entries(labels).some(([k, v]) => systemLabelMatch(k, v)),
-    systemImage: (ref) => systemImages.some((re) => re.test(ref)),
+    systemImage: remembered((ref) => systemImages.some((re) => re.test(ref))),
     hostPaths: rows<HostPathRow>(tables, 'gpu-isolation', 'hostPaths').map((r) => ({ ...r, re: new RegExp(r.pattern) })),
     deviceListMountPaths: res(g('deviceListMountPaths')),
     visibleDevicesEnv: new Set(g('visibleDevicesEnv')),
@@ -188,6 +188,20 @@ export function aiTables(tables: DataTables): AiTables {
   };
   cache.set(tables, built);
   return built;
+}
+
+/** A test over table patterns whose answers are remembered (namespaces and images repeat), up to a bound. */
+function remembered(test: (s: string) => boolean): (s: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (s) => {
+    let answer = answers.get(s);
+    if (answer === undefined) {
+      answer = test(s);
+      if (answers.size >= 4096) answers.clear();
+      if (s.length <= 1024) answers.set(s, answer);
+    }
+    return answer;
+  };
 }
 
 function escapeRe(s: string): string {

@@ -444,7 +444,35 @@ function linkServiceAccounts(graph: ModelGraph): void {
 /** The pods of `namespace` a Service-style `selector` (a label map) selects, in model order. */
 export function podsSelectedBy(graph: ModelGraph, namespace: string, selector: unknown): PodRecord[] {
   if (!isObj(selector)) return [];
-  return (graph.podsByNamespace.get(namespace) ?? []).filter((p) => selects(selector, p.labels));
+  const entries = Object.entries(selector);
+  if (entries.length === 0) return [];
+  // Only pods carrying the selector's first label can match: look those up, check the rest.
+  const [key, value] = entries[0]!;
+  const candidates = labelIndex(graph).get(namespace)?.get(key)?.get(String(value)) ?? [];
+  return entries.length === 1 ? [...candidates] : candidates.filter((p) => selects(selector, p.labels));
+}
+
+type LabelIndex = Map<string, Map<string, Map<string, PodRecord[]>>>;
+const labelIndexes = new WeakMap<ModelGraph, { pods: number; index: LabelIndex }>();
+
+/** Pods by namespace, label and value (in model order), built once all pods are known. */
+function labelIndex(graph: ModelGraph): LabelIndex {
+  const known = labelIndexes.get(graph);
+  if (known && known.pods === graph.pods.length) return known.index;
+  const index: LabelIndex = new Map();
+  for (const pod of graph.pods) {
+    let byKey = index.get(pod.namespace);
+    if (!byKey) index.set(pod.namespace, (byKey = new Map()));
+    for (const [k, v] of Object.entries(pod.labels)) {
+      let byValue = byKey.get(k);
+      if (!byValue) byKey.set(k, (byValue = new Map()));
+      const list = byValue.get(v);
+      if (list) list.push(pod);
+      else byValue.set(v, [pod]);
+    }
+  }
+  labelIndexes.set(graph, { pods: graph.pods.length, index });
+  return index;
 }
 
 /** Does `selector` (a label map) select a pod with `labels`? An empty selector selects nothing. */

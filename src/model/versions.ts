@@ -79,8 +79,23 @@ const DEFAULT_TAG: Record<VersionScheme, RegExp> = {
   build: /(?:^|[-_.])b(\d{3,})(?![\d])/,
 };
 
+// The same few versions (advisory bounds, image tags) are read again and again; pep440's parser
+// is one large regular expression. Answers are remembered, up to a bound (they are not modified).
+const parsedVersions = new Map<string, Parsed | undefined>();
+
 /** Read a version written in `scheme`; undefined when it is not one. */
 export function parseVersion(scheme: VersionScheme, raw: string): Parsed | undefined {
+  const key = `${scheme}:${raw}`;
+  if (parsedVersions.has(key)) return parsedVersions.get(key);
+  const parsed = readVersion(scheme, raw);
+  if (raw.length <= 256) {
+    if (parsedVersions.size >= 4096) parsedVersions.clear();
+    parsedVersions.set(key, parsed);
+  }
+  return parsed;
+}
+
+function readVersion(scheme: VersionScheme, raw: string): Parsed | undefined {
   const text = raw.trim();
   switch (scheme) {
     case 'semver': {
@@ -132,8 +147,18 @@ function compareParsed(a: Parsed, b: Parsed): number {
     return 0;
   }
   if (a.scheme === 'semver') return semver.compare(a.key as string, b.key as string);
-  return pep440.compare(a.key as string, b.key as string);
+  // pep440 parses both strings on every comparison: remember the answers, up to a bound.
+  const key = `${a.key as string}\u0000${b.key as string}`;
+  let order = pep440Orders.get(key);
+  if (order === undefined) {
+    order = pep440.compare(a.key as string, b.key as string);
+    if (pep440Orders.size >= 4096) pep440Orders.clear();
+    pep440Orders.set(key, order);
+  }
+  return order;
 }
+
+const pep440Orders = new Map<string, number>();
 
 /** The version an image tag names, as `scheme` writes it (`v1.17.8-ubuntu20.04` → `1.17.8`). */
 export function versionFromTag(product: Pick<Product, 'scheme' | 'tagPattern'>, tag: string | undefined): string | undefined {

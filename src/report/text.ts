@@ -31,8 +31,9 @@ export function textReport(ctx: ReportContext): string {
       const pos = p ? `${p.line}:${p.column}` : f.location.pointer || '-';
       return { f, pos };
     });
-    const posWidth = Math.max(...rows.map((r) => r.pos.length));
-    const idWidth = Math.max(...rows.map((r) => r.f.ruleId.length));
+    // reduce, not Math.max(...): a file can have more findings than a call can take arguments.
+    const posWidth = rows.reduce((w, r) => Math.max(w, r.pos.length), 0);
+    const idWidth = rows.reduce((w, r) => Math.max(w, r.f.ruleId.length), 0);
     let lastTemplate: string | undefined;
     for (const { f, pos } of rows) {
       if (f.location.helmSource !== lastTemplate) {

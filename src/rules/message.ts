@@ -36,9 +36,17 @@ export function maskSecret(value: string): string {
   return `${value.slice(0, keep)}…`;
 }
 
+// Placeholder names come from rule templates: split each once.
+const dottedPaths = new Map<string, string[]>();
+
 function lookup(root: unknown, dotted: string): unknown {
+  let parts = dottedPaths.get(dotted);
+  if (!parts) {
+    parts = dotted.split('.');
+    if (dottedPaths.size < 10_000) dottedPaths.set(dotted, parts);
+  }
   let cur = root;
-  for (const part of dotted.split('.')) {
+  for (const part of parts) {
     if (cur === null || cur === undefined) return undefined;
     if (Array.isArray(cur) && /^\d+$/.test(part)) cur = cur[Number(part)];
     else if (typeof cur === 'object') cur = (cur as Record<string, unknown>)[part];

@@ -31,6 +31,19 @@ export function joinRelative(base: string, relative: string): string {
 }
 
 export function getAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  // The common case (no escapes) walks the segments without building an array.
+  if (pointer[0] === '/' && !pointer.includes('~')) {
+    let cur = root;
+    let start = 1;
+    for (;;) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      const end = pointer.indexOf('/', start);
+      cur = (cur as Record<string, unknown>)[end < 0 ? pointer.slice(start) : pointer.slice(start, end)];
+      if (end < 0) return cur;
+      start = end + 1;
+    }
+  }
   let cur = root;
   for (const seg of parsePointer(pointer)) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -40,27 +53,29 @@ export function getAt(root: unknown, pointer: string): unknown {
 }
 
 /**
- * Expand a pointer pattern whose `*` segments match every array item or map value; yields the
- * concrete pointers that exist in `root`, with the value found there.
+ * Expand a pointer pattern whose `*` segments match every array item or map value; returns the
+ * concrete pointers that exist in `root`, with the value found there, in document order.
  */
-export function* expandPattern(root: unknown, pattern: string): Generator<[string, unknown]> {
+export function expandPattern(root: unknown, pattern: string): Array<[string, unknown]> {
   const segments = parsePointer(pattern);
-  function* walk(node: unknown, i: number, at: string): Generator<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  const walk = (node: unknown, i: number, at: string): void => {
     if (i === segments.length) {
-      if (node !== undefined && node !== null) yield [at, node];
+      if (node !== undefined && node !== null) out.push([at, node]);
       return;
     }
     if (node === null || typeof node !== 'object') return;
     const seg = segments[i]!;
     if (seg === '*') {
       if (Array.isArray(node)) {
-        for (let k = 0; k < node.length; k++) yield* walk(node[k], i + 1, joinPointer(at, k));
+        for (let k = 0; k < node.length; k++) walk(node[k], i + 1, joinPointer(at, k));
       } else {
-        for (const [k, v] of Object.entries(node)) yield* walk(v, i + 1, joinPointer(at, k));
+        for (const [k, v] of Object.entries(node)) walk(v, i + 1, joinPointer(at, k));
       }
     } else {
-      yield* walk((node as Record<string, unknown>)[seg], i + 1, joinPointer(at, seg));
+      walk((node as Record<string, unknown>)[seg], i + 1, joinPointer(at, seg));
     }
-  }
-  yield* walk(root, 0, '');
+  };
+  walk(root, 0, '');
+  return out;
 }

@@ -102,7 +102,7 @@ export function mergeLayers(refs: LayerRef[], scans: Array<LayerScan | undefined
       }
     }
   });
-  out.problems.push(...symlinkLoops(refs, scans));
+  for (const p of symlinkLoops(refs, scans)) out.problems.push(p);
   return out;
 }
 
