@@ -77,7 +77,8 @@ for (const [key, list] of results) {
   if (key === 'reviews') {
     console.log(`webhook review (Reviewer.review, no HTTP/TLS): ${(per / 1000).toFixed(3)} ms CPU a review (${list[0].count} reviews a run, ${list[0].findings} findings)`);
   } else {
-    const o = list[0].objects;
-    console.log(`evaluate ${path.relative(root, key) || key}: ${(per / 1000).toFixed(2)} ms CPU an evaluation of ${o} objects (${((per / Math.max(o, 1))).toFixed(1)} µs an object, ${list[0].findings / list[0].count} findings)`);
+    const { objects, subjects } = list[0];
+    const what = objects ? `${objects} objects` : `${subjects} subjects`;
+    console.log(`evaluate ${path.relative(root, key) || key}: ${(per / 1000).toFixed(2)} ms CPU an evaluation of ${what} (${(per / Math.max(objects || subjects, 1)).toFixed(1)} µs each, ${list[0].findings / list[0].count} findings)`);
   }
 }

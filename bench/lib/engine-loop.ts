@@ -89,12 +89,12 @@ if (what === 'reviews') {
   const n = Number(b ?? 10);
   const found = discover([dir], { cwd: process.cwd() });
   const loaded = await loadInputs(found.inputs, { catalogue });
-  evaluateLoaded(loaded, { catalogue });
+  const { stats } = evaluateLoaded(loaded, { catalogue });
   console.log(JSON.stringify({ ...measure(n, () => {
     let findings = 0;
     for (let i = 0; i < n; i++) findings += evaluateLoaded(loaded, { catalogue }).findings.length;
     return findings;
-  }), objects: loaded.documents.length }));
+  }), objects: loaded.documents.length, subjects: stats.subjects }));
 } else {
   throw new Error('usage: engine-loop.mjs reviews N | scan DIR N');
 }

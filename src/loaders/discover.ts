@@ -103,6 +103,11 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
         if (filter && !filter(path.relative(root, abs).split(path.sep).join('/'))) continue;
         const kind = classify(e.name, false);
         if (kind) add(abs, kind, false);
+      } else if (!e.isSymbolicLink() || !isDirectory(abs)) {
+        // A FIFO, device or socket (reading it could block or never end), or a dangling or
+        // looping link, named like an input: counted as skipped, never opened.
+        if (filter && !filter(path.relative(root, abs).split(path.sep).join('/'))) continue;
+        if (classify(e.name, false)) out.skipped.push({ path: display(abs, cwd), reason: NOT_REGULAR });
       }
     }
   };
@@ -114,10 +119,12 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
     }
     const abs = path.resolve(cwd, p);
     let stat: fs.Stats | undefined;
+    let statError: string | undefined;
     try {
       stat = fs.statSync(abs);
-    } catch {
+    } catch (err) {
       stat = undefined;
+      statError = (err as NodeJS.ErrnoException).code;
     }
     if (stat?.isDirectory()) {
       walk(abs);
@@ -133,14 +140,17 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
       const before = out.inputs.length;
       if (fs.existsSync(path.resolve(cwd, base || '.'))) walk(path.resolve(cwd, base || '.'), matcher);
       if (out.inputs.length === before) out.errors.push(new AigisError('no files match this pattern', { file: p }));
+    } else if (stat) {
+      out.errors.push(new AigisError('not a regular file or directory (a device, FIFO or socket): not read', { file: p }));
     } else {
-      out.errors.push(new AigisError('no such file or directory', { file: p }));
+      out.errors.push(new AigisError(statError === 'ELOOP' ? 'symbolic link loop' : statError && statError !== 'ENOENT' ? `cannot read: ${statError}` : 'no such file or directory', { file: p }));
     }
   }
   return out;
 }
 
 const CHART_SOURCES = 'Helm chart templates: render them with `helm template` and scan the output';
+const NOT_REGULAR = 'not a regular file (a device, FIFO, socket, or a dangling or looping link): not read';
 
 /** Inside `templates/` or `charts/` of a folder holding Chart.yaml. */
 function inChartSources(file: string): boolean {
@@ -150,6 +160,14 @@ function inChartSources(file: string): boolean {
     const base = path.basename(dir);
     if ((base === 'templates' || base === 'charts') && isFile(path.join(parent, 'Chart.yaml'))) return true;
     dir = parent;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

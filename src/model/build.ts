@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import type { DataTables } from '../rules/data.js';
+import { copyWith } from '../util/copy.js';
 import { ENRICHERS } from './enrichers.js';
 import { parseImageRef } from './image-ref.js';
 import { extractPodTemplates, type ContainerInstance, type PodTemplateInstance } from './pod-templates.js';
@@ -207,7 +208,7 @@ function workloadSummary(w: WorkloadRecord): Obj {
 
 function addWorkload(graph: ModelGraph, record: ObjectRecord, templates: PodTemplateInstance[]): void {
   const { doc, object, ref, namespace } = record;
-  const data: Obj = { ...object, podTemplates: templates.length };
+  const data: Obj = copyWith(object, { podTemplates: templates.length });
   const subject = new DocumentSubject('workload', data, `${objectKey(ref)}#workload`, doc, '', ref);
   const workload: WorkloadRecord = { subject, doc, object, ref, namespace, pods: [] };
   graph.workloads.push(workload);
@@ -216,14 +217,13 @@ function addWorkload(graph: ModelGraph, record: ObjectRecord, templates: PodTemp
 
   templates.forEach((tpl, index) => {
     const podKey = `${objectKey(ref)}#pod:${tpl.role ?? ''}:${index}`;
-    const podData: Obj = {
-      ...tpl.pod,
+    const podData: Obj = copyWith(tpl.pod, {
       labels: tpl.labels,
       annotations: tpl.annotations,
       namespace,
       role: tpl.role ?? null,
       workload: summary,
-    };
+    });
     const podSubject = new DocumentSubject('pod', podData, podKey, doc, tpl.podPointer, ref);
     for (const [field, pointer] of Object.entries(tpl.podOrigins)) podSubject.origin(`/${field}`, pointer);
     if (tpl.labelsPointer) podSubject.origin('/labels', tpl.labelsPointer);
@@ -261,7 +261,7 @@ function addWorkload(graph: ModelGraph, record: ObjectRecord, templates: PodTemp
 function withCanonicalHostPath(volume: unknown, subject: DocumentSubject, path: string, pointer: string): unknown {
   if (!isObj(volume) || !isObj(volume.hostPath) || typeof volume.hostPath.path !== 'string') return volume;
   subject.origin(`${path}/hostPath/canonicalPath`, `${pointer}/hostPath/path`);
-  return { ...volume, hostPath: { ...volume.hostPath, canonicalPath: canonicalHostPath(volume.hostPath.path) } };
+  return copyWith(volume, { hostPath: copyWith(volume.hostPath, { canonicalPath: canonicalHostPath(volume.hostPath.path) }) });
 }
 
 /** `/var/run//docker.sock/` → `/var/run/docker.sock`: the path the kubelet mounts. */
@@ -329,7 +329,7 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
   const tpl = pod.template;
   const name = String(c.name ?? inst.defaultName ?? '');
   const key = `${pod.subject.key}#container:${name}`;
-  const data: Obj = { ...c, name, containerType: inst.kind };
+  const data: Obj = copyWith(c, { name, containerType: inst.kind });
   const subject = new DocumentSubject('container', data, key, pod.workload.doc, inst.pointer, pod.workload.ref, name);
   for (const [field, pointer] of Object.entries(inst.origins ?? {})) subject.origin(field, pointer);
   const fieldPtr = (field: string) => inst.origins?.[`/${field}`] ?? `${inst.pointer}/${field}`;
@@ -350,7 +350,7 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
       const literal = typeof e.value === 'string' && e.value !== '' && e.valueFrom === undefined;
       // secretValue: a literal that could be a credential (not a flag, reference or placeholder).
       const secretValue = literal && !t.notSecretValue(e.value as string, envName);
-      const out: Obj = { ...e, name: envName, literal, secretValue, secretName: t.secretName(envName) };
+      const out: Obj = copyWith(e, { name: envName, literal, secretValue, secretName: t.secretName(envName) });
       if (secretValue) {
         const token = t.tokenValue(e.value as string);
         if (token) out.tokenKind = token;
@@ -385,7 +385,7 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
       if (!isObj(m)) return m;
       subject.origin(`/mounts/${i}`, `${fieldPtr('volumeMounts')}/${i}`);
       const vi = volumes.findIndex((v) => isObj(v) && v.name === m.name);
-      const mount: Obj = { ...m, readOnly: m.readOnly === true };
+      const mount: Obj = copyWith(m, { readOnly: m.readOnly === true });
       if (vi >= 0) {
         mount.volume = withCanonicalHostPath(volumes[vi], subject, `/mounts/${i}/volume`, `${volPtr}/${vi}`);
         subject.origin(`/mounts/${i}/volume`, `${volPtr}/${vi}`);
@@ -492,8 +492,7 @@ function buildServiceSubjects(graph: ModelGraph): void {
     const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? (spec.loadBalancerSourceRanges as unknown[]).map(String) : [];
     const sourceRanges = ranges.length ? ranges : String(annotations['service.beta.kubernetes.io/load-balancer-source-ranges'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const targets = podsSelectedBy(graph, svc.namespace, spec.selector);
-    const data: Obj = {
-      ...svc.object,
+    const data: Obj = copyWith(svc.object, {
       type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
       internalLoadBalancer: internal.some((a) => {
         const v = annotations[a.key];
@@ -501,7 +500,7 @@ function buildServiceSubjects(graph: ModelGraph): void {
       }),
       sourceRestricted: sourceRanges.length > 0 && !sourceRanges.some((r) => r === '0.0.0.0/0' || r === '::/0'),
       targets: targets.map((p) => targetSummary(p)),
-    };
+    });
     const subject = new DocumentSubject('service', data, `${objectKey(svc.ref)}#service`, svc.doc, '', svc.ref);
     subject.origin('/type', '/spec/type');
     subject.origin('/internalLoadBalancer', '/metadata/annotations');
@@ -528,7 +527,7 @@ export function targetSummary(p: PodRecord): Obj {
 
 function buildIngressSubjects(graph: ModelGraph): void {
   for (const ing of graph.ingresses) {
-    const data: Obj = { ...ing.object, targets: [] };
+    const data: Obj = copyWith(ing.object, { targets: [] });
     const subject = new DocumentSubject('ingress', data, `${objectKey(ing.ref)}#ingress`, ing.doc, '', ing.ref);
     subject.origin('/targets', '/spec');
     ing.subject = subject;

@@ -3,6 +3,7 @@
 // `defaultCredentials: [{ id, what }]`, each entry located at the key or env value.
 
 import { tableRows, type DataTables } from '../rules/data.js';
+import { copyOf } from '../util/copy.js';
 import type { ModelGraph, ObjectRecord } from './build.js';
 import { configSources } from './components.js';
 
@@ -85,7 +86,7 @@ export function enrichDefaultCredentials(graph: ModelGraph): void {
 
   for (const [rec, list] of found) {
     const subject = rec.subject;
-    if (subject.data === rec.object) subject.data = { ...rec.object };
+    if (subject.data === rec.object) subject.data = copyOf(rec.object);
     subject.data.defaultCredentials = list.map(({ id, what }) => ({ id, what }));
     list.forEach((x, i) => subject.origin(`/defaultCredentials/${i}`, x.pointer));
   }

@@ -11,6 +11,7 @@
 // exposing field and carries the exposed container as a related location.
 
 import { tableRows, type DataTables } from '../rules/data.js';
+import { copyOf, copyWith } from '../util/copy.js';
 import { escapeSegment, getAt, parsePointer } from '../util/pointer.js';
 import { podsSelectedBy, targetSummary, type ContainerRecord, type ModelGraph, type ObjectRecord, type PodRecord, type WorkloadRecord } from './build.js';
 import { containerFacts, installRelated } from './components.js';
@@ -320,7 +321,7 @@ function reachService(t: Tables, entry: Entry, svc: ServiceInfo, port?: unknown,
     }
     const target = sp.targetPort ?? sp.port;
     for (const pod of svc.pods) {
-      for (const { container, port: p } of resolveTargetPort(t, pod, target)) reachContainer(t, entry, container, { ...p, servicePort: Number(sp.port) });
+      for (const { container, port: p } of resolveTargetPort(t, pod, target)) reachContainer(t, entry, container, copyWith(p, { servicePort: Number(sp.port) }));
     }
   }
 }
@@ -668,7 +669,7 @@ function publish(graph: ModelGraph, entries: Entry[]): void {
   const containerExposure = new Map<ContainerRecord, Array<{ item: Obj; entry: Entry }>>();
   for (const [record, list] of byRecord) {
     const subject = record.subject;
-    if (subject.data === record.object) subject.data = { ...record.object };
+    if (subject.data === record.object) subject.data = copyOf(record.object);
     const exposes: Obj[] = [];
     const related = new Map<number, ContainerRecord[]>();
     list.forEach((e, i) => {
@@ -677,7 +678,7 @@ function publish(graph: ModelGraph, entries: Entry[]): void {
       const reached: ContainerRecord[] = [];
       for (const [c, r] of e.reaches) {
         const fronts = [...e.authFronts, ...r.authFronts, ...(e.bypassesMesh ? [] : frontsOf(c.pod))];
-        const item: Obj = { ...summary(c), ports: r.ports, authFront: fronts.length > 0, authFronts: fronts, via: e.via, kind: e.kind, scope: e.scope, external, paths: e.paths };
+        const item: Obj = Object.assign(summary(c), { ports: r.ports, authFront: fronts.length > 0, authFronts: fronts, via: e.via, kind: e.kind, scope: e.scope, external, paths: e.paths });
         containers.push(item);
         reached.push(c);
         const list2 = containerExposure.get(c) ?? [];

@@ -4,6 +4,7 @@
 // agent images, toolkit settings or a GPU Operator ClusterPolicy gets `gpuStack`, so that the
 // same rule sees a DaemonSet, a Helm-rendered ClusterPolicy and a toolkit ConfigMap.
 
+import { copyOf } from '../util/copy.js';
 import { getAt } from '../util/pointer.js';
 import type { AiTables } from './ai-tables.js';
 import type { ContainerRecord, ModelGraph, ObjectRecord } from './build.js';
@@ -158,7 +159,7 @@ export function enrichGpuStack(graph: ModelGraph, t: AiTables): void {
   for (const [o, s] of stacks) {
     if (!s.vulnerable.length && !s.settings.length) continue;
     // Object subjects mirror the raw object: derived data goes on a copy, never into the document.
-    if (o.subject.data === o.object) o.subject.data = { ...o.object };
+    if (o.subject.data === o.object) o.subject.data = copyOf(o.object);
     o.subject.data.gpuStack = { vulnerable: s.vulnerable.map((e) => e.value), settings: s.settings.map((e) => e.value) };
     s.vulnerable.forEach((e, i) => o.subject.origin(`/gpuStack/vulnerable/${i}`, e.pointer));
     s.settings.forEach((e, i) => o.subject.origin(`/gpuStack/settings/${i}`, e.pointer));

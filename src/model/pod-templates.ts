@@ -3,6 +3,7 @@
 // Argo) or a single container spread over the object (NIMService, TrainJob).
 
 import type { WorkloadKind, WorkloadTemplate } from '../rules/data.js';
+import { copyOf } from '../util/copy.js';
 import { expandPattern, getAt, joinRelative } from '../util/pointer.js';
 
 type Obj = Record<string, unknown>;
@@ -140,7 +141,7 @@ function parts(root: Obj, tpl: WorkloadTemplate, pointer: string, node: Obj): Po
   const podPointer = joinRelative(pointer, tpl.pod ?? '');
   const podNode = getAt(node, tpl.pod ? `/${tpl.pod}` : '');
   const own: Obj = isObj(podNode) ? podNode : {};
-  const pod: Obj = { ...own };
+  const pod: Obj = copyOf(own);
   const podOrigins: Record<string, string> = {};
   if (tpl.podDefaults) {
     const defaults = getAt(root, tpl.podDefaults);

@@ -57,6 +57,7 @@ export function jsonReport(ctx: ReportContext): string {
       unreadable: ctx.result.stats.failed,
     },
     findings: ctx.result.findings.map(finding),
+    skippedPaths: ctx.result.skippedPaths,
     errors: ctx.result.errors.map((e) => {
       const out: Record<string, unknown> = { message: e.message };
       if (e.file) out.file = e.file;

@@ -22,7 +22,9 @@ export function textReport(ctx: ReportContext): string {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const k = where(f.location);
-    groups.set(k, [...(groups.get(k) ?? []), f]);
+    const list = groups.get(k);
+    if (list) list.push(f);
+    else groups.set(k, [f]);
   }
   for (const [file, list] of groups) {
     lines.push(paint(BOLD, file));

@@ -23,6 +23,7 @@ import { parsePragma } from './suppressions.js';
 import { fileOffset, joinLines, processWord, sliceJoined, SourceText, splitWords, type Joined, type Lookup, type Word } from './text.js';
 import type { CommandData, CopyData, DockerfileData, ExecData, RunData, StageData, UserData, VariableData } from './types.js';
 import type { InlineSuppression } from '../../model/types.js';
+import { copyWith } from '../../util/copy.js';
 import { escapeSegment } from '../../util/pointer.js';
 import { maskSecret } from '../../rules/message.js';
 import { tableRows } from '../../rules/data.js';
@@ -306,7 +307,7 @@ class Builder {
     const placeholder = v.value !== null && !v.value.includes('$') && this.ai.notSecretValue(v.value, v.name);
     const secret = v.value !== null && !placeholder && (secretName || !!tokenKind) && !v.value.includes('$');
     const display = v.value === null ? 'no default: set with --build-arg' : secret ? maskSecret(v.value) : v.value === '' ? "''" : v.value;
-    const data: VariableData = { ...v, secretName, tokenKind, placeholder, display };
+    const data: VariableData = copyWith(v, { secretName, tokenKind, placeholder, display });
     if (secret) this.secrets.add(v.value!);
     this.variables.push(data);
     this.varSpans.push(span);

@@ -7,6 +7,7 @@
 // slices are {$array, $offset, $length}, nil pointers and interfaces are placeholder objects, strings are UTF-8
 // bytes stored one per UTF-16 unit, positions are byte offsets).
 
+import { copyWith } from '../../util/copy.js';
 import type { Lookup } from './text.js';
 
 // GopherJS values are untyped; `any` is confined to this module.
@@ -245,7 +246,7 @@ class Walker {
 
   private push(c: Omit<ShellCommand, 'pipeFrom' | 'pipeTo' | 'substitutions'>, subs: number[]): number {
     const i = this.commands.length;
-    this.commands.push({ ...c, pipeFrom: null, pipeTo: null, substitutions: subs });
+    this.commands.push(copyWith(c, { pipeFrom: null, pipeTo: null, substitutions: subs }));
     return i;
   }
 

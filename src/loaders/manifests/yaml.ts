@@ -18,7 +18,7 @@ import { PARSE_OPTIONS, scalarValue, setKey } from './yaml-scalars.js';
 export type OffsetTable = Map<string, [number, number]> | Array<[number, number]>;
 
 export interface YamlProblem {
-  code: 'parse-error' | 'duplicate-key' | 'alias-limit' | 'nesting-limit';
+  code: 'parse-error' | 'duplicate-key' | 'alias-limit' | 'nesting-limit' | 'size-limit';
   message: string;
   start: number;
   end: number;
@@ -46,9 +46,15 @@ export interface YamlLimits {
   maxAliasNodes: number;
   /** Nesting depth of collections. */
   maxDepth: number;
+  /**
+   * Characters of one document read by the `yaml` library (documents the fast path hands back:
+   * anchors, tags, tabs, syntax errors). The library holds a few hundred bytes per character of
+   * such a document; a Kubernetes object is at most 1.5 MiB in etcd.
+   */
+  maxLibraryDocument: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasNodes: 100_000, maxDepth: 500 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasNodes: 100_000, maxDepth: 500, maxLibraryDocument: 1024 * 1024 };
 
 class Limit extends Error {
   constructor(
@@ -92,6 +98,11 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
     // changes where trailing comments end.
     const next = segment.to < text.length;
     const slice = text.slice(segment.from, next ? segment.to + 3 : segment.to);
+    if (slice.length > limits.maxLibraryDocument) {
+      out.push(tooLarge(segment.index, segment.from, slice.length, limits));
+      previousEnd = Math.max(previousEnd, segment.to);
+      continue;
+    }
     const deep = nestingExceeds(slice, limits.maxDepth);
     if (deep >= 0) {
       out.push(tooDeep(segment.index, segment.from + deep, limits));
@@ -127,6 +138,8 @@ function wholeStream(text: string, limits: YamlLimits, stats: YamlParseStats | u
 /** The reference path: every document of the stream through the `yaml` library. */
 export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDocument[] {
   // Too deep for the library's recursion: refused before it starts (nesting.ts says why).
+  const large = largestDocument(text);
+  if (large.length > limits.maxLibraryDocument) return [tooLarge(0, large.start, large.length, limits)];
   const deep = nestingExceeds(text, limits.maxDepth);
   if (deep >= 0) return [tooDeep(0, deep, limits)];
   const out: YamlDocument[] = [];
@@ -157,17 +170,32 @@ export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DE
   return out;
 }
 
+function unreadable(index: number, at: number, problem: YamlProblem): YamlDocument {
+  return { index, data: undefined, empty: false, fatal: true, problems: [problem], start: at, end: at, offsets: new WeakMap() };
+}
+
 function tooDeep(index: number, at: number, limits: YamlLimits): YamlDocument {
-  return {
-    index,
-    data: undefined,
-    empty: false,
-    fatal: true,
-    problems: [{ code: 'nesting-limit', message: `nesting deeper than ${limits.maxDepth} levels`, start: at, end: at }],
-    start: at,
-    end: at,
-    offsets: new WeakMap(),
-  };
+  return unreadable(index, at, { code: 'nesting-limit', message: `nesting deeper than ${limits.maxDepth} levels`, start: at, end: at });
+}
+
+function tooLarge(index: number, at: number, length: number, limits: YamlLimits): YamlDocument {
+  const message = `document of ${length} characters is over the ${limits.maxLibraryDocument}-character limit for documents with anchors, tags, tabs or syntax errors; it is not checked (split it, or write it without those)`;
+  return unreadable(index, at, { code: 'size-limit', message, start: at, end: at });
+}
+
+/** The longest stretch between document markers (`---`, `...` at the start of a line). */
+function largestDocument(text: string): { start: number; length: number } {
+  let best = { start: 0, length: 0 };
+  let start = 0;
+  const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  for (;;) {
+    const m = marker.exec(text);
+    const end = m ? m.index : text.length;
+    if (end - start > best.length) best = { start, length: end - start };
+    if (!m) return best;
+    start = m.index;
+    marker.lastIndex = m.index + 3;
+  }
 }
 
 /** A library document as a YamlDocument; `base` is where the parsed text starts in `text`. */

@@ -1,0 +1,88 @@
+// Image archives built in memory with tar-stream for hostile-input tests: no real tool writes
+// these (`../` names, device nodes, lying zstd frames, manifests naming missing blobs); the
+// well-formed fixtures come from test/fixtures/images/build.sh.
+
+import crypto from 'node:crypto';
+import tar from 'tar-stream';
+
+export interface Entry {
+  name: string;
+  type?: 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'block-device' | 'fifo';
+  linkname?: string;
+  mode?: number;
+  content?: string | Buffer;
+  devmajor?: number;
+  devminor?: number;
+}
+
+export async function tarOf(entries: Entry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const e of entries) {
+    const body = e.content === undefined ? undefined : Buffer.from(e.content);
+    const header = {
+      name: e.name,
+      type: e.type ?? 'file',
+      mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644),
+      ...(e.linkname ? { linkname: e.linkname } : {}),
+      ...(e.devmajor !== undefined ? { devmajor: e.devmajor, devminor: e.devminor ?? 0 } : {}),
+      ...(body ? { size: body.length } : {}),
+    };
+    if (body) pack.entry(header, body);
+    else pack.entry(header);
+  }
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+export const sha = (b: Buffer): string => `sha256:${crypto.createHash('sha256').update(b).digest('hex')}`;
+export const blobPath = (digest: string): string => `blobs/sha256/${digest.slice(7)}`;
+
+/** An oci-archive: layout files, then the given layer blobs (already compressed or not). */
+export async function ociArchive(layers: Array<{ bytes: Buffer; mediaType?: string }>, config: Record<string, unknown> = {}, extra: Entry[] = []): Promise<Buffer> {
+  const cfg = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config, rootfs: { type: 'layers', diff_ids: [] } }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfg), size: cfg.length },
+      layers: layers.map((l) => ({ mediaType: l.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(l.bytes), size: l.bytes.length })),
+    }),
+  );
+  const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'hostile' } }] };
+  return tarOf([
+    { name: 'oci-layout', content: '{"imageLayoutVersion":"1.0.0"}' },
+    { name: 'index.json', content: JSON.stringify(index) },
+    { name: blobPath(sha(manifest)), content: manifest },
+    { name: blobPath(sha(cfg)), content: cfg },
+    ...layers.map((l) => ({ name: blobPath(sha(l.bytes)), content: l.bytes })),
+    ...extra,
+  ]);
+}
+
+/** A docker-archive (`docker save`): manifest.json, the config, one directory per layer. */
+export async function dockerArchive(layers: Buffer[], config: Record<string, unknown> = {}, tags = ['hostile:1']): Promise<Buffer> {
+  const cfg = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config, rootfs: { type: 'layers', diff_ids: layers.map(sha) } }));
+  const names = layers.map((l) => `${sha(l).slice(7, 19)}/layer.tar`);
+  return tarOf([
+    { name: 'config.json', content: cfg },
+    ...layers.map((l, i) => ({ name: names[i]!, content: l })),
+    { name: 'manifest.json', content: JSON.stringify([{ Config: 'config.json', RepoTags: tags, Layers: names }]) },
+  ]);
+}
+
+/** A valid zstd frame of raw (stored) blocks: the content size is declared, as zstd writes it. */
+export function zstdFrame(data: Buffer): Buffer {
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(data.length));
+  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0]), size];
+  const BLOCK = 128 * 1024;
+  for (let at = 0; at < data.length || at === 0; at += BLOCK) {
+    const chunk = data.subarray(at, at + BLOCK);
+    const last = at + BLOCK >= data.length ? 1 : 0;
+    const header = (chunk.length << 3) | last; // raw block: type 0
+    parts.push(Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]), chunk);
+    if (data.length === 0) break;
+  }
+  return Buffer.concat(parts);
+}
