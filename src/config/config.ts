@@ -15,6 +15,7 @@ import { compileSchema, describeErrors } from '../rules/ajv.js';
 import { packageRoot, schemasDir } from '../rules/paths.js';
 import { AigisError } from '../util/errors.js';
 import { escapeSegment, parsePointer } from '../util/pointer.js';
+import { trimTrailingSlashes } from '../util/trim.js';
 
 
 export type RuleSetting = Severity | 'off' | 'on';
@@ -183,7 +184,7 @@ function addTable(cfg: ConfigFile, rows: unknown[] | undefined, field: string, t
 }
 
 function normaliseGlob(g: string): string {
-  return g.replace(/^\.\//, '').replace(/\/+$/, '');
+  return trimTrailingSlashes(g.replace(/^\.\//, ''));
 }
 
 /**

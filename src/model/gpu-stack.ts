@@ -6,6 +6,7 @@
 
 import { copyOf } from '../util/copy.js';
 import { getAt } from '../util/pointer.js';
+import { trimTrailingSlashes } from '../util/trim.js';
 import type { AiTables } from './ai-tables.js';
 import type { ContainerRecord, ModelGraph, ObjectRecord } from './build.js';
 import { envOf } from './gpu-context.js';
@@ -132,7 +133,7 @@ export function enrichGpuStack(graph: ModelGraph, t: AiTables): void {
         if (v !== undefined && env[s.env] === undefined) env[s.env] = String(v);
       }
       if (typeof spec.version !== 'string' && typeof spec.version !== 'number') continue;
-      const repository = typeof spec.repository === 'string' ? spec.repository.replace(/\/+$/, '') : '';
+      const repository = typeof spec.repository === 'string' ? trimTrailingSlashes(spec.repository) : '';
       const image = typeof spec.image === 'string' ? spec.image : '';
       const version = String(spec.version);
       // `version` may be a digest (sha256:…), which names no release.

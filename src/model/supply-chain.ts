@@ -5,6 +5,7 @@
 // credentials on the command line. Shapes are documented in docs/model.md ("Model supply chain").
 
 import { getAt } from '../util/pointer.js';
+import { trimEndWhile } from '../util/trim.js';
 import { canonicalHostPath, type ContainerRecord, type ModelGraph, type PodRecord } from './build.js';
 import type { AiTables } from './ai-tables.js';
 import { containerTokens } from './components.js';
@@ -299,7 +300,7 @@ function cliSecrets(graph: ModelGraph, c: ContainerRecord, t: AiTables): void {
     for (const re of t.cliSecretCommands) {
       const m = re.exec(a);
       // Named by the command up to the credential: `huggingface-cli login --token`.
-      const flag = m?.[1] ? m[0].slice(0, m[0].lastIndexOf(m[1])).replace(/[\s="']+$/, '') : '';
+      const flag = m?.[1] ? trimEndWhile(m[0].slice(0, m[0].lastIndexOf(m[1])), (ch) => /[\s="']/.test(ch)) : '';
       if (m?.[1] && !t.notSecretValue(m[1])) found.push({ flag, value: m[1], path: `/argv/${i}` });
     }
   });

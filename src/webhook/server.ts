@@ -21,6 +21,17 @@ export interface WebhookServerOptions {
   /** How often the certificate files are checked for changes. */
   reloadIntervalMs: number;
   maxBodyBytes: number;
+  /**
+   * Bytes of request bodies held at once (arriving, or waiting for their turn to be evaluated);
+   * a request that would go over it is answered 429. Bounds memory under a burst (default: four
+   * bodies of the largest size).
+   */
+  maxPendingBytes?: number;
+  /**
+   * Reviews held at once; past it, 429. Evaluation is synchronous: a long queue of small reviews
+   * would keep /healthz (the liveness probe) waiting behind it. Default 64.
+   */
+  maxPendingReviews?: number;
   reviewer: Reviewer;
   /** Extra readiness (the --cluster-context cache has synced). */
   ready?: () => boolean;
@@ -33,6 +44,10 @@ const TLS_OPTIONS = { minVersion: 'TLSv1.2' as const };
 // The API server gives a webhook at most 30 s (10 s by default, and deploy/ asks for 5 s). Bodies
 // that trickle in slower than this cannot be answered in time anyway.
 const MAX_READ_MS = 10_000;
+// A client that opens a connection and never completes the TLS handshake or its headers holds a
+// socket: both are cut after this long (the API server takes milliseconds), checked every second.
+const HANDSHAKE_MS = 10_000;
+const HEADERS_MS = 10_000;
 
 interface FileStamp {
   mtimeMs: number;
@@ -88,6 +103,9 @@ export class WebhookServer {
   private stamps: [FileStamp | undefined, FileStamp | undefined] = [undefined, undefined];
   private timer?: NodeJS.Timeout;
   private draining = false;
+  /** Bytes of request bodies held now (see maxPendingBytes), and the reviews holding them. */
+  private pending = 0;
+  private pendingReviews = 0;
 
   private constructor(private readonly o: WebhookServerOptions) {
     const m = this.metrics;
@@ -103,11 +121,11 @@ export class WebhookServer {
     const s = new WebhookServer(o);
     const pair = readPair(o.tlsCert, o.tlsKey);
     s.stamps = [stamp(o.tlsCert), stamp(o.tlsKey)];
-    s.server = https.createServer({ ...pair, ...TLS_OPTIONS }, (req, res) => s.handle(req, res));
+    s.server = https.createServer({ ...pair, ...TLS_OPTIONS, handshakeTimeout: HANDSHAKE_MS, connectionsCheckingInterval: 1000 }, (req, res) => s.handle(req, res));
     // The API server keeps webhook connections open between calls; closing them sooner than it
     // does races its next request on a dying connection.
     s.server.keepAliveTimeout = 120_000;
-    s.server.headersTimeout = 10_000;
+    s.server.headersTimeout = HEADERS_MS;
     s.server.requestTimeout = 15_000;
     s.server.on('tlsClientError', () => s.metrics.inc('http_errors_total', { code: 'tls' }));
     await new Promise<void>((resolve, reject) => {
@@ -161,6 +179,7 @@ export class WebhookServer {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const headers: http.OutgoingHttpHeaders = { 'content-type': type, 'content-length': Buffer.byteLength(body), 'server-timing': `review;dur=${ms.toFixed(3)}` };
       if (close) headers.connection = 'close';
+      if (code === 429) headers['retry-after'] = '1';
       res.writeHead(code, headers);
       res.end(body);
       return ms;
@@ -208,31 +227,69 @@ export class WebhookServer {
       req.resume();
       return;
     }
+    // A burst beyond what memory allows is refused at once (429), before its bodies are held.
+    const budget = this.o.maxPendingBytes ?? 4 * max;
+    const maxReviews = this.o.maxPendingReviews ?? 64;
+    // The body is read and dropped (not held), and the connection stays usable: the client gets
+    // the answer whole, however much it is still sending.
+    const busy = () => fail(429, `too many reviews at once (over ${maxReviews} reviews or ${budget} bytes of request bodies pending); retry`);
+    if ((declared > 0 && this.pending + declared > budget) || this.pendingReviews >= maxReviews) {
+      busy();
+      req.resume();
+      return;
+    }
+    this.pendingReviews++;
+    let counted = true;
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
-    const budget = Math.min(timeoutParam(url.searchParams.get('timeout')) ?? MAX_READ_MS, MAX_READ_MS);
+    let held = 0;
+    const release = () => {
+      this.pending -= held;
+      held = 0;
+      if (counted) this.pendingReviews--;
+      counted = false;
+    };
+    req.on('close', release);
+    const readMs = Math.min(timeoutParam(url.searchParams.get('timeout')) ?? MAX_READ_MS, MAX_READ_MS);
     const timer = setTimeout(() => {
-      fail(408, `request body not received within ${budget} ms`, true);
+      fail(408, `request body not received within ${readMs} ms`, true);
       req.destroy();
-    }, budget);
+    }, readMs);
     req.on('data', (c: Buffer) => {
       if (over) return;
       size += c.length;
       if (size > max) {
         over = true;
         chunks.length = 0;
+        release();
         clearTimeout(timer);
         fail(413, `request body is over the ${max}-byte limit`, true);
         return;
       }
+      if (this.pending + c.length > budget) {
+        over = true;
+        chunks.length = 0;
+        release();
+        clearTimeout(timer);
+        busy();
+        return;
+      }
+      this.pending += c.length;
+      held += c.length;
       chunks.push(c);
     });
     req.on('error', () => clearTimeout(timer));
     req.on('end', () => {
       clearTimeout(timer);
-      if (over || res.headersSent) return;
-      this.review(Buffer.concat(chunks).toString('utf8'), send, fail);
+      if (over || res.headersSent) return release();
+      const text = Buffer.concat(chunks).toString('utf8');
+      chunks.length = 0;
+      try {
+        this.review(text, send, fail);
+      } finally {
+        release();
+      }
     });
   }
 

@@ -193,9 +193,11 @@ describe('aigis audit', () => {
     expect(names(r.documents).filter((n) => n.includes('/ServiceAccount/')).length).toBe(6);
   });
 
-  it('gives up after its retries with the server status', async () => {
+  it('gives up on a resource after its retries, names it with the server status, and audits the rest', async () => {
     const { kubeconfig } = await fake({ throttleOnce: ['pods'], retryAfter: '0' });
-    await expect(audit(kubeconfig, { client: { retries: 0, backoffMs: 5 } })).rejects.toThrow(/GET \/api\/v1\/pods: 429 Too Many Requests: Too many requests/);
+    const r = await audit(kubeconfig, { client: { retries: 0, backoffMs: 5 } });
+    expect(r.unread).toEqual([{ resource: 'pods', error: 'GET /api/v1/pods: 429 Too Many Requests: Too many requests, please try again later.' }]);
+    expect(names(r.documents)).toContain('ml-serving/Deployment/vllm');
   });
 
   it('audits only the namespaces named, listing inside them', async () => {

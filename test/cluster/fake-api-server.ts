@@ -3,7 +3,8 @@
 // limit/continue (items of built-in kinds without apiVersion/kind, as the real server sends
 // them), gets, watches (newline-delimited events, replay from a resourceVersion, 410 when it is
 // too old), bearer-token authentication, and failure injection: 403 for chosen resources, 429 or
-// 503 once, an expired continue token once. Every request is recorded for assertions.
+// 503 once, an expired continue token once, and `faults` (a connection dropped in the middle of a
+// page, a status such as 500, a page cut short) on chosen pages. Every request is recorded.
 
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -97,6 +98,19 @@ export interface FakeApiServerOptions {
   expireContinueOnce?: string[];
   /** Compress answers when asked (Accept-Encoding: gzip), as the real server does. */
   gzip?: boolean;
+  /** Faults injected into list requests, in order; each applies `times` times (default: always). */
+  faults?: FakeFault[];
+}
+
+export interface FakeFault {
+  /** kubectl-style name (`pods`, `deployments.apps`), or `*` for every resource. */
+  resource: string;
+  /** `drop`: send half the page, then cut the connection; `status`: answer `status` (500…) with a Status; `truncate`: a complete 200 answer whose JSON is cut short. */
+  kind: 'drop' | 'status' | 'truncate';
+  status?: number;
+  /** Only the first page, or only pages after it (`continue` requests). Default: any. */
+  page?: 'first' | 'continue';
+  times?: number;
 }
 
 export interface RecordedRequest {
@@ -336,11 +350,55 @@ export class FakeApiServer {
       status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
       return;
     }
+    const fault = this.takeFault(label, url.searchParams.has('continue'));
+    if (fault?.kind === 'status') {
+      const code = fault.status ?? 500;
+      status(code, code === 500 ? 'InternalError' : 'ServiceUnavailable', `injected fault: ${code} on ${label}`);
+      return;
+    }
+    if (fault) {
+      // Answer the list as usual, then damage what goes on the wire.
+      const end = res.end.bind(res);
+      const write = res.write.bind(res);
+      const writeHead = res.writeHead.bind(res);
+      let headers: Record<string, string> = {};
+      res.writeHead = ((code: number, h: Record<string, string>) => {
+        headers = { ...h };
+        record.status = code;
+        return res;
+      }) as typeof res.writeHead;
+      res.end = ((body: Buffer) => {
+        const cut = body.subarray(0, Math.max(1, body.length >> 1));
+        if (fault.kind === 'truncate') {
+          writeHead(200, { ...headers, 'content-length': String(cut.length) });
+          return end(cut);
+        }
+        writeHead(200, { ...headers, 'content-length': String(body.length) });
+        write(cut);
+        setImmediate(() => res.socket?.destroy());
+        return res;
+      }) as typeof res.end;
+    }
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
       this.watch(r, namespace, url, req, res, record);
       return;
     }
     this.list(r, namespace, url, send, status, /\bas=Table;v=v1;g=meta\.k8s\.io\b/.test(String(req.headers.accept ?? '')));
+  }
+
+  private readonly faultsUsed = new Map<FakeFault, number>();
+
+  private takeFault(label: string, continued: boolean): FakeFault | undefined {
+    for (const f of this.o.faults ?? []) {
+      if (f.resource !== label && f.resource !== '*') continue;
+      if (f.page === 'first' && continued) continue;
+      if (f.page === 'continue' && !continued) continue;
+      const used = this.faultsUsed.get(f) ?? 0;
+      if (used >= (f.times ?? Infinity)) continue;
+      this.faultsUsed.set(f, used + 1);
+      return f;
+    }
+    return undefined;
   }
 
   private takeOnce(kind: string, label: string): boolean {

@@ -75,7 +75,7 @@ export async function dockerArchive(layers: Buffer[], config: Record<string, unk
 export function zstdFrame(data: Buffer): Buffer {
   const size = Buffer.alloc(8);
   size.writeBigUInt64LE(BigInt(data.length));
-  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0]), size];
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0]), size];
   const BLOCK = 128 * 1024;
   for (let at = 0; at < data.length || at === 0; at += BLOCK) {
     const chunk = data.subarray(at, at + BLOCK);

@@ -213,7 +213,7 @@ describe('hostile images', () => {
     const kept: Array<{ name: string; content: Buffer }> = [];
     extract.on('entry', (h, s, next) => {
       const c: Buffer[] = [];
-      s.on('data', (d: Buffer) => c.push(d));
+      s.on('data', (d: unknown) => c.push(d as Buffer));
       s.on('end', () => {
         if (!h.name.endsWith('layer.tar')) kept.push({ name: h.name, content: Buffer.concat(c) });
         next();

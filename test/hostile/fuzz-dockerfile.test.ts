@@ -107,10 +107,16 @@ describe('Dockerfile loader on hostile bytes', () => {
     );
   }, 120_000);
 
-  it('regression: CMD followed by 200,000 `[` is read in linear time', async () => {
+  it('regression: RUN echo followed by 200,000 `[` is read in linear time', async () => {
     // The pattern `\[[^\]]*trusted=yes[^\]]*\]` of dockerfile-unsigned-packages backtracked over
     // every `[`: 30 s for 200 kB, minutes for a megabyte.
     const { ms } = await timed(() => checkDockerfile(Buffer.from(`FROM alpine\nRUN echo ${'['.repeat(200_000)}\n`)));
+    expect(ms).toBeLessThan(LOAD_MS + EVALUATE_MS);
+  }, 30_000);
+
+  it('regression: a COPY source of 300,000 slashes is read in linear time', async () => {
+    // `/\/+$/` retried the run of slashes from each of its positions: 300 kB took minutes.
+    const { ms } = await timed(() => checkDockerfile(Buffer.from(`FROM alpine\nCOPY ${'/'.repeat(300_000)}x /dst\n`)));
     expect(ms).toBeLessThan(LOAD_MS + EVALUATE_MS);
   }, 30_000);
 

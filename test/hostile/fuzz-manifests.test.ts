@@ -125,6 +125,17 @@ describe('manifest loader on hostile bytes', () => {
     expect(ok.problems).toEqual([]);
   });
 
+  it('regression: env values that made catalogue patterns backtrack are checked in linear time', async () => {
+    // secrets.yaml's placeholder pattern `^\s*["']?\s*(…)?\s*["']?\s*$` was cubic: 500 spaces and a
+    // `#` in a DB_PASSWORD value took 31 s, 5,000 would take hours; `(^|\n)\s*key` patterns were
+    // quadratic (100 kB of spaces: 14 s). test/hostile/patterns.test.ts now guards every pattern.
+    for (const value of [`${' '.repeat(5000)}#`, `${' '.repeat(200_000)}x`, `${'\\n'.repeat(100_000)}x`]) {
+      const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: a\n    env:\n    - name: DB_PASSWORD\n      value: "${value}"\n    args: ["${value}"]\n`;
+      const { ms } = await timed(async () => checkEvaluate(await loadChecked(Buffer.from(text))));
+      expect(ms).toBeLessThan(LOAD_MS + EVALUATE_MS);
+    }
+  }, 30_000);
+
   it('regression: 200,000 parse errors in one file are reported, not a stack overflow', async () => {
     // loadInputs spread each loader's problems into push(...); past ~120,000 arguments that
     // threw RangeError (an "internal error", exit 2, no position).

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { evaluateLoaded, compareFindings } from '../../engine/scan.js';
-import { UsageError } from '../../util/errors.js';
+import { AigisError, UsageError } from '../../util/errors.js';
 import { clusterRunConfig } from '../cluster-config.js';
 import type { CliIO } from '../io.js';
 import { exitCode, maskSecrets, parseFailOn, reportTargets, writeReports } from '../output.js';
@@ -30,15 +30,21 @@ Options:
       --page-size N            objects per list request (default 500)
       --concurrency N          list requests in flight at once (default 8)
       --request-timeout SECS   time allowed for each request (default 30)
-      --retries N              retries of a request on 429, 5xx or a dropped connection (default 4)
+      --retries N              retries of a request on 429, 5xx, a dropped connection or a page
+                               cut short (default 4)
+      --allow-partial          a resource that still fails after the retries is a warning, not an
+                               error: exit by the findings on the rest (default: exit 2)
   -h, --help                   show this help
 
 Findings are located as cluster:<cluster>/<namespace>/<kind>/<name> and the field's path.
 Progress goes to standard error when it is a terminal. Resources the credentials may not read
 (403) are named in a warning and the audit goes on; an unreachable server or rejected
-credentials stop it (exit 2).
+credentials stop it (exit 2). A resource the server fails to list after the retries is named
+on standard error and in the report, the rest is audited, and the exit code is 2 (an audit
+that missed part of the cluster must not pass) unless --allow-partial.
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 cannot connect or bad usage.`;
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 cannot connect, a
+resource could not be read (without --allow-partial), or bad usage.`;
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -80,6 +86,7 @@ export const auditCommand: Command = {
         concurrency: { type: 'string' },
         'request-timeout': { type: 'string' },
         retries: { type: 'string' },
+        'allow-partial': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -128,6 +135,15 @@ export const auditCommand: Command = {
 
     const result = evaluateLoaded(asLoaded(audit.documents), { catalogue, only, ruleSettings, suppress });
     result.findings.sort(compareFindings);
+    // Fail closed: what could not be read is counted, named, and (unless --allow-partial, and
+    // unless nothing at all was read) an input error.
+    result.stats.failed += audit.unread.length;
+    const partial = values['allow-partial'] === true && audit.read > 0;
+    for (const u of audit.unread) {
+      const message = `cannot read ${u.resource} (${u.error}); not audited`;
+      if (partial) io.stderr.write(`aigis: warning: ${maskSecrets(message, result.secrets)} (--allow-partial)\n`);
+      else result.errors.push(new AigisError(message, { file: `cluster:${audit.cluster}` }));
+    }
     if (progress) {
       const s = audit.stats;
       io.stderr.write(`aigis: ${audit.cluster}: ${s.listed} objects of ${s.kinds} kinds listed; ${audit.documents.length} checked, ${s.coveredByOwner + s.replicas} through their owner's template\n`);

@@ -40,6 +40,11 @@ Options:
       --rules DIR                   add the rules (and data tables) in DIR; repeatable
       --rule ID                     run only this rule; repeatable
       --max-body-size BYTES         largest AdmissionReview accepted (default 8388608)
+      --max-pending-bytes BYTES     request bodies held at once, arriving or waiting to be
+                                    evaluated; past it a review is answered 429 (default four
+                                    times --max-body-size)
+      --max-pending-reviews N       reviews held at once; past it a review is answered 429, so
+                                    that /healthz never waits behind a long queue (default 64)
       --tls-reload-interval SECS    how often the certificate files are checked (default 10)
       --shutdown-delay SECS         on SIGTERM, answer not-ready but keep serving this long
                                     before closing (default 5)
@@ -81,6 +86,8 @@ export const webhookCommand: Command = {
         rules: { type: 'string', multiple: true },
         rule: { type: 'string', multiple: true },
         'max-body-size': { type: 'string' },
+        'max-pending-bytes': { type: 'string' },
+        'max-pending-reviews': { type: 'string' },
         'tls-reload-interval': { type: 'string' },
         'shutdown-delay': { type: 'string' },
         workers: { type: 'string' },
@@ -100,6 +107,8 @@ export const webhookCommand: Command = {
     const port = number(values.port, '--port', 8443);
     if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port must be a port number (got "${values.port}")`);
     const maxBodyBytes = number(values['max-body-size'], '--max-body-size', 8 * 1024 * 1024, 1024);
+    const maxPendingBytes = number(values['max-pending-bytes'], '--max-pending-bytes', 4 * maxBodyBytes, maxBodyBytes);
+    const maxPendingReviews = number(values['max-pending-reviews'], '--max-pending-reviews', 64, 1);
     const reloadIntervalMs = number(values['tls-reload-interval'], '--tls-reload-interval', 10, 0.05) * 1000;
     const shutdownDelayMs = number(values['shutdown-delay'], '--shutdown-delay', 5) * 1000;
     if (!values['cluster-context'] && (values.kubeconfig || values.context)) {
@@ -153,6 +162,8 @@ export const webhookCommand: Command = {
       tlsKey: values['tls-key'],
       reloadIntervalMs,
       maxBodyBytes,
+      maxPendingBytes,
+      maxPendingReviews,
       reviewer,
       ready: cache ? () => cache.ready() : undefined,
       metrics: cache ? (m) => m.gauge('cache_objects', 'Objects held by the --cluster-context cache, by resource.', () => cache.sizes()) : undefined,

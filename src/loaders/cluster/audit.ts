@@ -6,7 +6,8 @@
 import type { Loaded } from '../../engine/scan.js';
 import type { DataTables } from '../../rules/data.js';
 import type { LoadedDocument, Source } from '../../model/types.js';
-import { ApiClient, ApiStatusError, DEFAULT_CLIENT_OPTIONS, type ApiClientOptions } from './client.js';
+import { AigisError } from '../../util/errors.js';
+import { ApiClient, ApiStatusError, CredentialsError, DEFAULT_CLIENT_OPTIONS, type ApiClientOptions } from './client.js';
 import { discoverResources, pool, resourceName, type ServedResource } from './discovery.js';
 import { loadClusterConfig, type ClusterConfig, type ClusterConfigOptions } from './kubeconfig.js';
 import { listResource } from './list.js';
@@ -38,6 +39,14 @@ export interface ClusterAudit {
   documents: LoadedDocument[];
   /** What could not be read (403s, failed discovery): the audit went on without it. */
   warnings: string[];
+  /**
+   * Resources that failed after the client's retries (5xx, 429, dropped connections, pages cut
+   * short): the audit read the rest, but cannot say the cluster is clean. `aigis audit` makes
+   * them input errors (exit 2) unless --allow-partial.
+   */
+  unread: Array<{ resource: string; error: string }>;
+  /** List (or get) requests that succeeded. */
+  read: number;
   cluster: string;
   stats: OwnerStats & {
     /** Resource kinds listed. */
@@ -112,6 +121,8 @@ async function run(o: ClusterAuditOptions, config: ClusterConfig, client: ApiCli
   const progress: AuditProgress = { kindsDone: 0, kindsTotal, objects: 0 };
   const filter = new OwnerFilter();
   const forbidden = new Set<string>();
+  const unread: ClusterAudit['unread'] = [];
+  let read = 0;
   o.onProgress?.(progress);
 
   const keep = (obj: Obj, r: ServedResource) => {
@@ -139,13 +150,18 @@ async function run(o: ClusterAuditOptions, config: ClusterConfig, client: ApiCli
           },
         });
       }
+      read++;
     } catch (err) {
       // What may not be read (403), or went away since discovery (404), is left out with a
-      // warning; a server that keeps failing (429/5xx after the retries) stops the audit: an
-      // audit that silently misses part of the cluster would look clean.
-      if (!(err instanceof ApiStatusError) || (err.status !== 403 && err.status !== 404)) throw err;
+      // warning. What keeps failing after the retries (429/5xx, dropped connections, pages cut
+      // short) is named in `unread`: the audit goes on with the rest, and the caller fails
+      // (an audit that silently misses part of the cluster would look clean). Rejected
+      // credentials, and anything that is not an input error, stop the audit.
+      if (!(err instanceof AigisError) || err instanceof CredentialsError || (err instanceof ApiStatusError && err.status === 401)) throw err;
       const what = `${resourceName(r)}${t.namespace ? ` in namespace ${t.namespace}` : ''}`;
-      if (err.status === 403) {
+      if (!(err instanceof ApiStatusError) || (err.status !== 403 && err.status !== 404)) {
+        unread.push({ resource: what, error: err.message });
+      } else if (err.status === 403) {
         if (!forbidden.has(what)) warnings.push(`cannot ${t.get ? 'get' : 'list'} ${what} (403 Forbidden): not audited`);
         forbidden.add(what);
       } else if (t.get) {
@@ -167,6 +183,8 @@ async function run(o: ClusterAuditOptions, config: ClusterConfig, client: ApiCli
   return {
     documents,
     warnings,
+    unread,
+    read,
     cluster,
     stats: { ...filter.stats, kinds: kindsTotal, listed: progress.objects, requests: client.requests },
   };

@@ -36,6 +36,14 @@ export class ApiStatusError extends AigisError {
   }
 }
 
+/** The credentials of the context cannot be had (an exec plugin fails, a token file is missing). */
+export class CredentialsError extends AigisError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialsError';
+  }
+}
+
 /** The server could not be reached, or TLS failed: nothing further will work. */
 export class UnreachableError extends AigisError {
   constructor(message: string) {
@@ -47,7 +55,8 @@ export class UnreachableError extends AigisError {
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 // Errors after which the same request may well succeed; refused connections, DNS failures and
 // TLS errors will not get better by asking again.
-const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'AIGIS_TIMEOUT']);
+// A gzip stream cut short is a dropped connection too.
+const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'AIGIS_TIMEOUT', 'Z_BUF_ERROR', 'Z_DATA_ERROR']);
 const MAX_RETRY_AFTER_MS = 10_000;
 
 type Query = Record<string, string | number | undefined>;
@@ -85,7 +94,17 @@ export class ApiClient {
         if (err instanceof AigisError) throw err;
         error = err as Error & { code?: string };
       }
-      if (answer && answer.status >= 200 && answer.status < 300) return parseJson(answer, path);
+      if (answer && answer.status >= 200 && answer.status < 300) {
+        const value = parseJson(answer);
+        if (value !== NOT_JSON) return value;
+        // A page cut short (by a proxy, or a server that gave up half-way): ask again.
+        if (attempt < this.options.retries) {
+          await sleep(this.delay(attempt));
+          attempt++;
+          continue;
+        }
+        throw new AigisError(`the API server answered ${path} with something that is not JSON (a page cut short?)`);
+      }
       const retryable = answer ? RETRY_STATUS.has(answer.status) : RETRY_CODES.has(error?.code ?? '');
       if (retryable && attempt < this.options.retries) {
         await sleep(this.delay(attempt, answer));
@@ -123,7 +142,7 @@ export class ApiClient {
       await this.config.kc.applyToHTTPSOptions(opts);
     } catch (err) {
       // An exec plugin that is missing or fails, a token file that cannot be read.
-      throw new AigisError(`cannot get the credentials of context ${this.config.context}: ${(err as Error).message.split('\n')[0]}`);
+      throw new CredentialsError(`cannot get the credentials of context ${this.config.context}: ${(err as Error).message.split('\n')[0]}`);
     }
     const agent = this.agentFor(opts);
     const headers: http.OutgoingHttpHeaders = { ...(opts.headers as http.OutgoingHttpHeaders), accept: 'application/json', 'accept-encoding': 'gzip', 'user-agent': 'aigis' };
@@ -133,7 +152,10 @@ export class ApiClient {
       const req = mod.request(url, { method: 'GET', agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
+        res.on('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
         res.on('end', () => {
           clearTimeout(timer);
           let body = Buffer.concat(chunks);
@@ -184,11 +206,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function parseJson(answer: Answer, path: string): unknown {
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(answer: Answer): unknown {
   try {
     return JSON.parse(answer.body.toString('utf8'));
   } catch {
-    throw new AigisError(`the API server answered ${path} with something that is not JSON`);
+    return NOT_JSON;
   }
 }
 

@@ -25,6 +25,7 @@ import type { CommandData, CopyData, DockerfileData, ExecData, RunData, StageDat
 import type { InlineSuppression } from '../../model/types.js';
 import { copyWith } from '../../util/copy.js';
 import { escapeSegment } from '../../util/pointer.js';
+import { trimTrailingSlashes } from '../../util/trim.js';
 import { maskSecret } from '../../rules/message.js';
 import { tableRows } from '../../rules/data.js';
 
@@ -222,7 +223,10 @@ class Builder {
     const keyword = node.getKeyword();
     this.infos[idx] = { keyword, start, end, stage: 'global' };
     if (!KEYWORDS.has(keyword)) {
-      this.problem(`unknown instruction: ${node.getInstruction()}`, start, kwEnd);
+      // A token pasted on a line of its own reads as an instruction: mask it like any token.
+      const word = node.getInstruction();
+      if (this.t.tokenValue(word)) for (const m of tokenMatches(word, this.tables)) this.secrets.add(m);
+      this.problem(`unknown instruction: ${shorten(word)}`, start, kwEnd);
       return undefined;
     }
     let bodies: Array<[number, number]> = [];
@@ -712,7 +716,7 @@ class Builder {
         path: w.value,
         url: URL_RE.test(w.value),
         git: /^git@|^git:\/\/|\.git(#.*)?$/.test(w.value),
-        name: baseName(w.value.replace(/\/+$/, '')),
+        name: baseName(trimTrailingSlashes(w.value)),
         pickle: this.isPickle(w.value),
         secretKind: this.secretFile(w.value, dest),
       })),
@@ -741,7 +745,7 @@ class Builder {
   /** The credential file a COPY/ADD source is (by its name, or by where it lands). */
   private secretFile(src: string, dest: string): string | null {
     const rows = secretFileRows(this.tables);
-    const name = baseName(src.replace(/\/+$/, ''));
+    const name = baseName(trimTrailingSlashes(src));
     const candidates = [`/${src.replace(/^\.?\/+/, '')}`];
     if (dest && !dest.endsWith('/')) candidates.push(dest.startsWith('/') ? dest : `/${dest}`);
     else if (dest) candidates.push(`${dest.startsWith('/') ? '' : '/'}${dest}${name}`);

@@ -15,53 +15,10 @@ import { loadImageInput } from '../../../src/loaders/image/index.js';
 import { ImageLimitError } from '../../../src/loaders/image/limits.js';
 import type { Subject } from '../../../src/model/types.js';
 import { AigisError } from '../../../src/util/errors.js';
+import { blobPath, ociArchive, sha, tarOf, type Entry } from '../../helpers/oci.js';
 import { testCatalogue } from '../../helpers/scan.js';
 
-interface Entry {
-  name: string;
-  type?: 'file' | 'directory' | 'symlink' | 'link';
-  linkname?: string;
-  mode?: number;
-  content?: string | Buffer;
-}
-
-async function tarOf(entries: Entry[]): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const e of entries) {
-    const body = e.content === undefined ? undefined : Buffer.from(e.content);
-    const header = { name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), ...(e.linkname ? { linkname: e.linkname } : {}), ...(body ? { size: body.length } : {}) };
-    if (body) pack.entry(header, body);
-    else pack.entry(header);
-  }
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(c));
-  return Buffer.concat(chunks);
-}
-
-const sha = (b: Buffer) => `sha256:${crypto.createHash('sha256').update(b).digest('hex')}`;
-const blob = (d: string) => `blobs/sha256/${d.slice(7)}`;
-
-/** An oci-archive: layout files, then the given layer blobs (already compressed or not). */
-async function ociArchive(layers: Array<{ bytes: Buffer; mediaType?: string }>, config: Record<string, unknown> = {}, extra: Entry[] = []): Promise<Buffer> {
-  const cfg = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config, rootfs: { type: 'layers', diff_ids: [] } }));
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfg), size: cfg.length },
-      layers: layers.map((l) => ({ mediaType: l.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(l.bytes), size: l.bytes.length })),
-    }),
-  );
-  const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'hostile' } }] };
-  return tarOf([
-    { name: 'oci-layout', content: '{"imageLayoutVersion":"1.0.0"}' },
-    { name: 'index.json', content: JSON.stringify(index) },
-    { name: blob(sha(manifest)), content: manifest },
-    { name: blob(sha(cfg)), content: cfg },
-    ...layers.map((l) => ({ name: blob(sha(l.bytes)), content: l.bytes })),
-    ...extra,
-  ]);
-}
+const blob = blobPath;
 
 function tmpFile(bytes: Buffer, name = 'image.tar'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aigis-hostile-'));
@@ -131,6 +88,26 @@ describe('hostile layers', () => {
     const r = await load(archive);
     expect(problems(r.subjects)).toEqual(['image-archive-invalid  layer 1 is a symlink loop in the archive: a/layer.tar -> b/layer.tar -> a/layer.tar']);
   });
+
+  it('device nodes and FIFOs are passed over, never opened, and the entries after them are read', async () => {
+    const layer = await tarOf([
+      { name: 'dev/sda', type: 'block-device', devmajor: 8, devminor: 0, mode: 0o4660 },
+      { name: 'dev/mem', type: 'character-device', devmajor: 1, devminor: 1, mode: 0o666 },
+      { name: 'run/pipe', type: 'fifo', mode: 0o4777 },
+      { name: 'usr/bin/su2', content: 'x', mode: 0o4755 },
+    ]);
+    const r = await load(await ociArchive([{ bytes: gz(layer) }]));
+    expect(problems(r.subjects)).toEqual([]);
+    const files = r.subjects.find((s) => s.target === 'image')!.data.files as Array<{ path: string }>;
+    expect(files.map((f) => f.path)).toEqual(['/usr/bin/su2']);
+  });
+
+  it('150,000 symlink loops in one layer are reported, not a stack overflow', async () => {
+    // Problems were spread into push(...): past ~120,000 arguments that threw RangeError.
+    const layer = await tarOf(Array.from({ length: 150_000 }, (_, i) => ({ name: `l${i}`, type: 'symlink' as const, linkname: `l${i}` })));
+    const r = await load(await ociArchive([{ bytes: gz(layer) }]));
+    expect(r.subjects.filter((s) => s.target === 'problem').length).toBe(150_000);
+  }, 60_000);
 
   it('reports hard links whose target no layer holds, not those whose target a lower layer holds', async () => {
     const lower = await tarOf([{ name: 'bin/tool', content: 'x' }]);
