@@ -164,7 +164,7 @@ export function buildModel(documents: LoadedDocument[], tables: DataTables): Mod
   for (const s of graph.services) subjects.push(s.subject);
   for (const i of graph.ingresses) subjects.push(i.subject);
   for (const ns of graph.namespaces.values()) if (ns.subject) subjects.push(ns.subject);
-  subjects.push(...graph.extra);
+  for (const s of graph.extra) subjects.push(s);
   return { subjects, graph };
 }
 

@@ -59,7 +59,10 @@ export class ContextCache implements ContextSource {
       const listFn = async () => {
         const items: Obj[] = [];
         try {
-          const { resourceVersion } = await listResource(o.client, r, { pageSize: 500, onPage: (page) => items.push(...page) });
+          const { resourceVersion } = await listResource(o.client, r, { pageSize: 500, onPage: (page) => {
+              for (const item of page) items.push(item);
+            },
+          });
           entry.synced = true;
           entry.failures = 0;
           return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion }, items: items as KubernetesObject[] };

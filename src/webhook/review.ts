@@ -208,7 +208,8 @@ export class Reviewer {
     const documents: LoadedDocument[] = [clusterDocument(obj, this.source)];
     const ref = objectRef(obj);
     if (this.options.context) {
-      documents.push(...this.options.context.documentsFor({ namespace: ref.namespace, group: request.kind.group, kind: request.kind.kind, name: ref.name, podTemplates }));
+      // A loop, not push(...): a namespace may hold more objects than a call takes arguments.
+      for (const d of this.options.context.documentsFor({ namespace: ref.namespace, group: request.kind.group, kind: request.kind.kind, name: ref.name, podTemplates })) documents.push(d);
     }
     const result = evaluateLoaded(asLoaded(documents), {
       catalogue: this.options.catalogue,

@@ -86,3 +86,28 @@ export function zstdFrame(data: Buffer): Buffer {
   }
   return Buffer.concat(parts);
 }
+
+/**
+ * A tar of many symlinks, written directly (tar-stream takes seconds per hundred thousand
+ * entries): `name` → `linkname` for each pair, names and targets under 100 bytes.
+ */
+export function symlinkTar(links: Array<[string, string]>): Buffer {
+  const out = Buffer.alloc(links.length * 512 + 1024);
+  links.forEach(([name, target], i) => {
+    const h = out.subarray(i * 512, i * 512 + 512);
+    h.write(name, 0, 100, 'utf8');
+    h.write('0000777\0', 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    h.write('00000000000\0', 124);
+    h.write('00000000000\0', 136);
+    h.write('        ', 148);
+    h.write('2', 156);
+    h.write(target, 157, 100, 'utf8');
+    h.write('ustar\u000000', 257, 'binary');
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  });
+  return out;
+}

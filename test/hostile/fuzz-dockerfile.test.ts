@@ -114,6 +114,12 @@ describe('Dockerfile loader on hostile bytes', () => {
     expect(ms).toBeLessThan(LOAD_MS + EVALUATE_MS);
   }, 30_000);
 
+  it('regression: RUN with 400,000 words after `--` is read, not a stack overflow', async () => {
+    // The words after `--` were spread into push(...): past ~120,000 that threw RangeError, an
+    // "internal error" with no position.
+    await checkDockerfile(Buffer.from(`FROM alpine\nRUN pip install --${' x'.repeat(400_000)}\n`));
+  }, 30_000);
+
   it('regression: a COPY source of 300,000 slashes is read in linear time', async () => {
     // `/\/+$/` retried the run of slashes from each of its positions: 300 kB took minutes.
     const { ms } = await timed(() => checkDockerfile(Buffer.from(`FROM alpine\nCOPY ${'/'.repeat(300_000)}x /dst\n`)));

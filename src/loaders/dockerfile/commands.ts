@@ -102,7 +102,8 @@ function positionals(args: string[], valueOpts: Set<string>): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
-      out.push(...args.slice(i + 1));
+      // A loop, not push(...): a hostile RUN line can hold more words than a call takes arguments.
+      for (let j = i + 1; j < args.length; j++) out.push(args[j]!);
       break;
     }
     if (a.startsWith('-') && a.length > 1) {

@@ -127,8 +127,10 @@ export async function loadImageInput(input: Input, ctx: LoadContext): Promise<Lo
   const several = archive.images.length > 1;
   archive.images.forEach(({ image, merged }, index) => {
     const built = buildImageSubject({ file: input.path, image, merged, tables: archive.tables, index, several });
-    subjects.push(built.subject, ...built.problems);
-    secrets.push(...built.secrets);
+    // Loops, not push(...): a hostile layer yields more problems than a call takes arguments.
+    subjects.push(built.subject);
+    for (const p of built.problems) subjects.push(p);
+    for (const s of built.secrets) secrets.push(s);
   });
   for (const p of archive.problems) subjects.push(problemSubjectFor(p, input.path, `image:${input.path}`, { file: input.path, pointer: '' }));
   return { documents: [], subjects, problems: [], skipped: 0, secrets };
