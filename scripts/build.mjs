@@ -21,7 +21,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm'
 fs.rmSync(dist, { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { aigis: path.join(root, 'src/cli/main.ts') },
+  entryPoints: { aigis: path.join(root, 'src/cli/main.ts'), 'scan-worker': path.join(root, 'src/engine/scan-worker.ts') },
   outdir: dist,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

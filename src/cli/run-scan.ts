@@ -42,6 +42,8 @@ export interface RunScanOptions {
   loaderOptions?: Record<string, unknown>;
   /** Pin "today" for expiry (tests). */
   today?: string;
+  /** --jobs: threads for a manifest scan (unset: automatic). */
+  threads?: number;
 }
 
 export interface RunScanResult {
@@ -73,7 +75,8 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
     const configModule = file ? await import('../config/config.js') : undefined;
     const cfg = file ? configModule!.loadConfig(file, o.cwd) : undefined;
     if (cfg) configs.push(cfg);
-    const catalogue = await loadCatalogue({ ruleDirs: [...(o.ruleDirs ?? []), ...(cfg?.rulesDirs ?? [])], tableAdditions: cfg?.tableAdditions });
+    const catalogueOptions = { ruleDirs: [...(o.ruleDirs ?? []), ...(cfg?.rulesDirs ?? [])], tableAdditions: cfg?.tableAdditions };
+    const catalogue = await loadCatalogue(catalogueOptions);
     for (const id of o.only ?? []) if (!catalogue.byId.has(id)) throw new UsageError(`unknown rule "${id}" (see aigis rules)`);
     const ruleSettings = cfg ? configModule!.ruleSettingsOf(cfg, catalogue) : new Map<string, Severity | 'off'>();
     for (const [k, v] of ruleSettings) if (!settings.has(k)) settings.set(k, v);
@@ -97,6 +100,8 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
       suppress,
       recordChecks: o.recordChecks,
       loaderOptions: o.loaderOptions,
+      threads: o.threads,
+      catalogueOptions,
     });
     results.push(r);
     catalogues.push(catalogue);

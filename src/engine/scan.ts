@@ -11,6 +11,7 @@ import { problemSubject } from './problems.js';
 import { checkRecorder, type CheckLog } from './checks.js';
 import { applySuppressions, prepareSuppressions, type SuppressOptions } from './suppress.js';
 import type { Catalogue } from './rule.js';
+import type { CatalogueOptions } from '../rules/catalogue.js';
 
 export interface ScanStats {
   /** Inputs read (files, stdin, images). */
@@ -47,6 +48,10 @@ export interface ScanOptions extends DiscoverOptions {
   suppress?: SuppressOptions;
   /** Record which rules checked which object (JUnit passes). */
   recordChecks?: boolean;
+  /** Threads to split a manifest scan over (parallel-scan.ts): unset, as many as CPUs (at most 4) when there are 2 MiB of manifests or more; 1, none. */
+  threads?: number;
+  /** How `catalogue` was loaded, for threads to load the same (plain data). */
+  catalogueOptions?: CatalogueOptions;
 }
 
 export interface Loaded {
@@ -138,13 +143,23 @@ export function evaluateLoaded(loaded: Loaded, options: Pick<ScanOptions, 'catal
 
 export async function scan(paths: string[], options: ScanOptions): Promise<ScanResult> {
   const found = discover(paths, options);
-  const loaded = await loadInputs(found.inputs, options);
-  loaded.errors = [...found.errors, ...loaded.errors];
-  loaded.stats.failed += found.errors.length;
-  const result = evaluateLoaded(loaded, options);
+  const result = (await scanOnThreads(found.inputs, options)) ?? evaluateLoaded(await loadInputs(found.inputs, options), options);
+  result.errors = [...found.errors, ...result.errors];
+  result.stats.failed += found.errors.length;
   result.skippedPaths = found.skipped;
   result.stats.skipped += found.skipped.length;
   result.findings.sort(compareFindings);
+  return result;
+}
+
+/** The scan split over threads (parallel-scan.ts), when the CLI bundle runs and it pays. */
+async function scanOnThreads(inputs: Input[], options: ScanOptions): Promise<ScanResult | undefined> {
+  // Worker threads need the bundle's worker entry: tests of the sources scan on one thread.
+  if (process.env.AIGIS_BUNDLED !== '1' || !options.catalogueOptions || options.threads === 1) return undefined;
+  const parallel = await import('./parallel-scan.js');
+  const threads = options.threads ?? parallel.defaultThreads();
+  if (!parallel.worthSplitting(inputs, threads, options, options.threads !== undefined)) return undefined;
+  const { result } = await parallel.scanInParts(inputs, { ...options, catalogueOptions: options.catalogueOptions }, threads);
   return result;
 }
 
@@ -158,5 +173,8 @@ export function compareFindings(a: Finding, b: Finding): number {
   const ca = a.location.position?.column ?? 0;
   const cb = b.location.position?.column ?? 0;
   if (ca !== cb) return ca - cb;
-  return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  // A total order, so that a scan split over threads sorts exactly like one that is not.
+  if (a.fingerprint !== b.fingerprint) return a.fingerprint < b.fingerprint ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }

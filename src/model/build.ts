@@ -168,7 +168,7 @@ export function buildModel(documents: LoadedDocument[], tables: DataTables): Mod
   return { subjects, graph };
 }
 
-const CLUSTER_SCOPED = new Set([
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'Namespace',
   'Node',
   'ClusterRole',

@@ -1,59 +1,105 @@
 // Which of many strings occur in a long text, in one pass over the text: `needles.filter((n) =>
 // text.includes(n))` costs a scan per needle, which for thousands of secrets over a report of
-// tens of megabytes is minutes (bench/README.md); a rolling hash of a short window finds the
-// candidates at each position instead.
+// tens of megabytes is minutes (bench/README.md). Instead, a hash of a short window of the text
+// finds the candidates:
+// - needles of at least WINDOW + STRIDE - 1 characters (most secrets) are indexed by the hash of
+//   each of their first STRIDE windows, and the text is hashed only every STRIDE positions: one
+//   of those positions falls inside any occurrence with a whole window after it;
+// - shorter needles need the window at every position (a rolling hash), a second pass run only
+//   when there are such needles;
+// - needles shorter than the window are few and cheap: includes().
 
 const WINDOW = 6;
+const STRIDE = 8;
 const BASE = 31;
+
+interface Entry {
+  needle: string;
+  /** Where the hashed window starts in the needle. */
+  offset: number;
+}
 
 /** The needles that occur in `text`. */
 export function occurring(text: string, needles: Iterable<string>): Set<string> {
   const found = new Set<string>();
-  const byHash = new Map<number, string[]>();
-  let pending = 0;
-  const seen = new Set<string>();
-  for (const n of needles) {
-    if (seen.has(n)) continue;
-    seen.add(n);
+  const long: string[] = [];
+  const short: string[] = [];
+  for (const n of new Set(needles)) {
     if (n.length < WINDOW) {
-      // Too short for the window: few and cheap, test them directly.
       if (text.includes(n)) found.add(n);
-      continue;
+    } else if (n.length >= WINDOW + STRIDE - 1) long.push(n);
+    else short.push(n);
+  }
+  if (text.length < WINDOW) return found;
+  if (long.length) sampledPass(text, long, found);
+  if (short.length) rollingPass(text, short, found);
+  return found;
+}
+
+function sampledPass(text: string, needles: string[], found: Set<string>): void {
+  const index = new HashIndex<Entry>();
+  for (const needle of needles) for (let offset = 0; offset < STRIDE; offset++) index.add(hash(needle, offset), { needle, offset });
+  let pending = needles.length;
+  const last = text.length - WINDOW;
+  for (let i = 0; i <= last; i += STRIDE) {
+    const h = hash(text, i);
+    if (!index.maybe(h)) continue;
+    const entries = index.get(h);
+    if (!entries) continue;
+    for (const { needle, offset } of entries) {
+      if (found.has(needle) || i < offset) continue;
+      if (text.startsWith(needle, i - offset)) {
+        found.add(needle);
+        if (--pending === 0) return;
+      }
     }
-    const h = hash(n, 0);
-    const list = byHash.get(h);
-    if (list) list.push(n);
-    else byHash.set(h, [n]);
-    pending++;
   }
-  if (pending === 0 || text.length < WINDOW) return found;
-  // A bit per 20-bit slice of the hash: most positions are ruled out without a Map lookup.
-  const maybe = new Uint8Array(1 << 17);
-  for (const h of byHash.keys()) {
-    const b = slice(h);
-    maybe[b >>> 3]! |= 1 << (b & 7);
-  }
+}
+
+function rollingPass(text: string, needles: string[], found: Set<string>): void {
+  const index = new HashIndex<string>();
+  for (const n of needles) index.add(hash(n, 0), n);
+  let pending = needles.length;
   // BASE^(WINDOW-1), to take the leaving character out of the hash.
   let top = 1;
   for (let i = 1; i < WINDOW; i++) top = Math.imul(top, BASE);
   let h = hash(text, 0);
   for (let i = 0; ; i++) {
-    const b = slice(h);
-    const candidates = maybe[b >>> 3]! & (1 << (b & 7)) ? byHash.get(h) : undefined;
+    const candidates = index.maybe(h) ? index.get(h) : undefined;
     if (candidates) {
-      for (let k = 0; k < candidates.length; k++) {
-        const n = candidates[k]!;
-        if (text.startsWith(n, i)) {
+      for (const n of candidates) {
+        if (!found.has(n) && text.startsWith(n, i)) {
           found.add(n);
-          candidates.splice(k--, 1);
-          if (--pending === 0) return found;
+          if (--pending === 0) return;
         }
       }
     }
     if (i + WINDOW >= text.length) break;
     h = (Math.imul(h - Math.imul(text.charCodeAt(i), top), BASE) + text.charCodeAt(i + WINDOW)) | 0;
   }
-  return found;
+}
+
+/** Hash → entries, with a bit per 20-bit slice of the hash: most positions are ruled out without a Map lookup. */
+class HashIndex<T> {
+  private readonly bits = new Uint8Array(1 << 17);
+  private readonly map = new Map<number, T[]>();
+
+  add(h: number, entry: T): void {
+    const b = slice(h);
+    this.bits[b >>> 3]! |= 1 << (b & 7);
+    const list = this.map.get(h);
+    if (list) list.push(entry);
+    else this.map.set(h, [entry]);
+  }
+
+  maybe(h: number): boolean {
+    const b = slice(h);
+    return (this.bits[b >>> 3]! & (1 << (b & 7))) !== 0;
+  }
+
+  get(h: number): T[] | undefined {
+    return this.map.get(h);
+  }
 }
 
 function hash(s: string, at: number): number {

@@ -34,6 +34,8 @@ Options:
       --exclude GLOB      leave out paths matching GLOB (relative to the working directory); repeatable
       --stdin-type TYPE   what - holds: manifest (default), dockerfile or image
       --max-file-size N   largest file to read, in bytes (default ${DEFAULT_LIMITS.maxFileBytes})
+  -j, --jobs N            threads for a manifest scan (default: with 2 MiB of manifests or more,
+                          one per CPU, at most 4); 1 scans on one thread
   -h, --help              show this help
 
 ${IMAGE_USAGE}
@@ -57,6 +59,7 @@ export const scanCommand: Command = {
         exclude: { type: 'string', multiple: true },
         'stdin-type': { type: 'string' },
         'max-file-size': { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         config: { type: 'string' },
         'no-inline-suppressions': { type: 'boolean' },
         baseline: { type: 'string' },
@@ -80,6 +83,8 @@ export const scanCommand: Command = {
     }
     const maxFileBytes = values['max-file-size'] === undefined ? DEFAULT_LIMITS.maxFileBytes : Number(values['max-file-size']);
     if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
+    const threads = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)) throw new UsageError('--jobs must be a number of threads from 1 to 64');
 
     const { result, catalogue, failOn, ruleSettings } = await runScan({
       paths: positionals,
@@ -97,6 +102,7 @@ export const scanCommand: Command = {
       stdin: io.stdin,
       recordChecks: targets.some((t) => t.format === 'junit'),
       loaderOptions: imageLoaderOptions(values),
+      threads,
     });
     printErrors(result, io);
     const reporterOptions = { sarifRoot: values['sarif-root'], chartDirs: values['chart-dir'], ruleSettings, only: values.rule };

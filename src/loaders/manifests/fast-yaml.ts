@@ -179,7 +179,7 @@ function lineKind(text: string, ls: number): number {
 
 class DocumentParser {
   private readonly problems: YamlProblem[] = [];
-  private readonly offsets = new WeakMap<object, OffsetTable>();
+  private readonly offsets = new Map<object, OffsetTable>();
 
   // The line being read: start, content end (before CR LF) and end (after the LF).
   private ls = 0;

@@ -38,7 +38,9 @@ export interface YamlDocument {
   /** Offsets of the content node. */
   start: number;
   end: number;
-  offsets: WeakMap<object, OffsetTable>;
+  // A Map, not a WeakMap: the tables live exactly as long as the document, and a few hundred
+  // thousand WeakMap entries cost the garbage collector seconds on large inputs (bench/README.md).
+  offsets: Map<object, OffsetTable>;
 }
 
 export interface YamlLimits {
@@ -164,14 +166,14 @@ export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DE
       problems: [{ code: 'parse-error', message, start, end: start }],
       start,
       end: start,
-      offsets: new WeakMap(),
+      offsets: new Map(),
     });
   }
   return out;
 }
 
 function unreadable(index: number, at: number, problem: YamlProblem): YamlDocument {
-  return { index, data: undefined, empty: false, fatal: true, problems: [problem], start: at, end: at, offsets: new WeakMap() };
+  return { index, data: undefined, empty: false, fatal: true, problems: [problem], start: at, end: at, offsets: new Map() };
 }
 
 function tooDeep(index: number, at: number, limits: YamlLimits): YamlDocument {
@@ -210,7 +212,7 @@ function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits
     problems: [],
     start: range[0] + base,
     end: range[1] + base,
-    offsets: new WeakMap(),
+    offsets: new Map(),
   };
   // Helm writes `# Source: <template>` between the `---` and the object; read it from the text
   // before the content, where the parser may have attached it to the document or its first key.
