@@ -5,7 +5,7 @@
 
 import semver from 'semver';
 import { tableRows, type DataTables } from '../rules/data.js';
-import { escapeSegment, getAt, parsePointer } from '../util/pointer.js';
+import { escapeSegment, existingPrefix, getAt } from '../util/pointer.js';
 import type { ContainerRecord, ModelGraph, ObjectRecord, PodRecord } from './build.js';
 import { locationOf } from './subject.js';
 import { apiGroup } from './tables.js';
@@ -554,7 +554,8 @@ function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   return value;
 }
 
-function isLoopback(value: string): boolean {
+/** Whether a listen address (`host`, `host:port`, `[v6]:port`, a URL) is loopback only. */
+export function isLoopback(value: string): boolean {
   let host = value.trim().replace(/^[a-z]+:\/\//i, '');
   if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') > 0 ? host.indexOf(']') : undefined);
   else if ((host.match(/:/g) ?? []).length === 1) host = host.slice(0, host.indexOf(':'));
@@ -694,17 +695,6 @@ function evaluateAuth(row: CompiledComponent, ctx: SwitchContext, version: strin
   };
   if (unavailable) value.unavailable = true;
   return { value, pointer, decisive, hits, index };
-}
-
-function existingPrefix(root: unknown, pointer: string): string {
-  let at = '';
-  let cur = root;
-  for (const seg of parsePointer(pointer)) {
-    if (!isObj(cur) || !(seg in cur)) break;
-    cur = cur[seg];
-    at += `/${escapeSegment(seg)}`;
-  }
-  return at;
 }
 
 interface ConfigText {

@@ -12,7 +12,7 @@
 
 import { tableRows, type DataTables } from '../rules/data.js';
 import { copyOf, copyWith } from '../util/copy.js';
-import { escapeSegment, getAt, parsePointer } from '../util/pointer.js';
+import { existingPrefix, getAt } from '../util/pointer.js';
 import { podsSelectedBy, targetSummary, type ContainerRecord, type ModelGraph, type ObjectRecord, type PodRecord, type WorkloadRecord } from './build.js';
 import { containerFacts, installRelated } from './components.js';
 import type { DocumentSubject } from './subject.js';
@@ -567,17 +567,6 @@ export function enrichExposure(graph: ModelGraph): void {
 
   publish(graph, entries);
   linkNetworkPolicies(graph);
-}
-
-function existingPrefix(root: unknown, pointer: string): string {
-  let at = '';
-  let cur = root;
-  for (const seg of parsePointer(pointer)) {
-    if (!isObj(cur) || !(seg in cur)) break;
-    cur = cur[seg];
-    at += `/${escapeSegment(seg)}`;
-  }
-  return at;
 }
 
 type NewEntry = (record: ObjectRecord, e: Omit<Entry, 'record' | 'reaches' | 'authFronts' | 'paths'> & Partial<Pick<Entry, 'authFronts' | 'paths'>>) => Entry;

@@ -11,7 +11,7 @@
 
 import { packageUrl } from '../sbom/purl.js';
 import { parseImageRef } from './image-ref.js';
-import { argvTokens, componentTable, parseFlags } from './components.js';
+import { argvTokens, componentTable, isLoopback, parseFlags } from './components.js';
 import { matchVulnerabilities, versionFromTag, vulnerabilityDb, type VulnerabilityDb } from './versions.js';
 import type { ImageFile, ImageProblem, MergedImage } from '../loaders/image/merge.js';
 import type { ResolvedImage } from '../loaders/image/manifest.js';
@@ -506,14 +506,6 @@ function imageComponent(
     exposedText: exposedAi.join(', '),
     auth: { enabled, default: authDefault, by, disabledBy },
   };
-}
-
-function isLoopback(value: string): boolean {
-  let host = value.trim().replace(/^[a-z]+:\/\//i, '');
-  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') > 0 ? host.indexOf(']') : undefined);
-  else if ((host.match(/:/g) ?? []).length === 1) host = host.slice(0, host.indexOf(':'));
-  host = host.replace(/\/.*$/, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 const ECOSYSTEM: Record<string, string> = { deb: 'deb', apk: 'apk', pypi: 'pypi', npm: 'npm', conda: 'generic' };

@@ -30,6 +30,18 @@ export function joinRelative(base: string, relative: string): string {
   return base + '/' + relative;
 }
 
+/** The longest prefix of `pointer` that exists in `root` (through objects, not arrays). */
+export function existingPrefix(root: unknown, pointer: string): string {
+  let at = '';
+  let cur = root;
+  for (const seg of parsePointer(pointer)) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(seg in cur)) break;
+    cur = (cur as Record<string, unknown>)[seg];
+    at += `/${escapeSegment(seg)}`;
+  }
+  return at;
+}
+
 export function getAt(root: unknown, pointer: string): unknown {
   if (pointer === '') return root;
   // The common case (no escapes) walks the segments without building an array.
