@@ -21,12 +21,20 @@ interface Family {
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 function escapeValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return /[\\"\n]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
 }
 
+// Label sets the webhook passes again and again (it keeps one object per combination) are
+// rendered once.
+const rendered = new WeakMap<Labels, string>();
+
 function labelText(labels: Labels): string {
+  const known = rendered.get(labels);
+  if (known !== undefined) return known;
   const keys = Object.keys(labels).sort();
-  return keys.length ? `{${keys.map((k) => `${k}="${escapeValue(labels[k]!)}"`).join(',')}}` : '';
+  const text = keys.length ? `{${keys.map((k) => `${k}="${escapeValue(labels[k]!)}"`).join(',')}}` : '';
+  rendered.set(labels, text);
+  return text;
 }
 
 function number(n: number): string {

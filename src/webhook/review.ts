@@ -102,9 +102,12 @@ export function parseReview(text: string): { request: AdmissionRequest; apiVersi
   return { request: r as unknown as AdmissionRequest, apiVersion: body.apiVersion };
 }
 
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** One short line: warnings and status messages are printed by kubectl, in a terminal. */
 function clip(s: string, max: number): string {
-  const clean = s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  // Most messages hold no control character: test first, replace only when there is one.
+  const clean = CONTROL.test(s) ? s.replace(/[\u0000-\u001f\u007f]+/g, ' ') : s;
   return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
 }
 
