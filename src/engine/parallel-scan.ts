@@ -1,19 +1,14 @@
 // One scan on several threads: every thread reads every input, keeps the documents of its part
 // (partition.ts), builds the model of that part and evaluates it; the main thread is part 0 and
-// merges. Parsing is repeated on each thread, but the model and the rules — most of the work —
-// are split. Used by `aigis scan` for large manifest inputs (docs/architecture.md, "Threads").
+// merges. Parsing is repeated on each thread, but the model and the rules are split. `aigis scan
+// --jobs N` (docs/architecture.md, "Threads"; on two cores it does not pay, bench/README.md).
 
-import { statSync } from 'node:fs';
-import os from 'node:os';
 import type { Input } from '../loaders/discover.js';
 import type { Finding } from '../model/types.js';
 import type { CatalogueOptions } from '../rules/catalogue.js';
 import { AigisError } from '../util/errors.js';
 import { findingIdentity, partOf } from './partition.js';
 import { evaluateLoaded, loadInputs, type Loaded, type ScanOptions, type ScanResult } from './scan.js';
-
-/** Below this many bytes of manifests, starting threads costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
 
 /** What a worker needs to repeat the scan's set-up: plain data only (it is copied to the thread). */
 export interface PartRequest {
@@ -31,27 +26,10 @@ export interface PartResult {
   subjects: number;
 }
 
-/** Threads to use by default: the CPUs this process may use, at most 4. */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()));
-}
-
-/**
- * Whether to split: only manifests (an image would be read by every thread), and, unless the
- * number of threads was asked for, enough of them to pay for starting the threads.
- */
-export function worthSplitting(inputs: readonly Input[], threads: number, options: Pick<ScanOptions, 'recordChecks'>, asked = false): boolean {
+/** Whether the inputs can be split: manifests only (an image would be read by every thread). */
+export function worthSplitting(inputs: readonly Input[], threads: number, options: Pick<ScanOptions, 'recordChecks'>): boolean {
   if (threads < 2 || options.recordChecks || inputs.length === 0) return false;
-  let bytes = 0;
-  for (const i of inputs) {
-    if (i.kind !== 'manifest' || i.path === '-') return false;
-    try {
-      bytes += statSync(i.abs ?? i.path).size;
-    } catch {
-      return false;
-    }
-  }
-  return asked || bytes >= PARALLEL_MIN_BYTES;
+  return inputs.every((i) => i.kind === 'manifest' && i.path !== '-');
 }
 
 /** Evaluate part `index` of `parts` of already-loaded input. */

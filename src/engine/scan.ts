@@ -48,7 +48,7 @@ export interface ScanOptions extends DiscoverOptions {
   suppress?: SuppressOptions;
   /** Record which rules checked which object (JUnit passes). */
   recordChecks?: boolean;
-  /** Threads to split a manifest scan over (parallel-scan.ts): unset, as many as CPUs (at most 4) when there are 2 MiB of manifests or more; 1, none. */
+  /** Threads to split a manifest scan over (parallel-scan.ts); unset or 1: this thread only. */
   threads?: number;
   /** How `catalogue` was loaded, for threads to load the same (plain data). */
   catalogueOptions?: CatalogueOptions;
@@ -152,14 +152,13 @@ export async function scan(paths: string[], options: ScanOptions): Promise<ScanR
   return result;
 }
 
-/** The scan split over threads (parallel-scan.ts), when the CLI bundle runs and it pays. */
+/** The scan split over threads (parallel-scan.ts) with `--jobs N`, when the CLI bundle runs. */
 async function scanOnThreads(inputs: Input[], options: ScanOptions): Promise<ScanResult | undefined> {
   // Worker threads need the bundle's worker entry: tests of the sources scan on one thread.
-  if (process.env.AIGIS_BUNDLED !== '1' || !options.catalogueOptions || options.threads === 1) return undefined;
+  if (process.env.AIGIS_BUNDLED !== '1' || !options.catalogueOptions || !options.threads || options.threads < 2) return undefined;
   const parallel = await import('./parallel-scan.js');
-  const threads = options.threads ?? parallel.defaultThreads();
-  if (!parallel.worthSplitting(inputs, threads, options, options.threads !== undefined)) return undefined;
-  const { result } = await parallel.scanInParts(inputs, { ...options, catalogueOptions: options.catalogueOptions }, threads);
+  if (!parallel.worthSplitting(inputs, options.threads, options)) return undefined;
+  const { result } = await parallel.scanInParts(inputs, { ...options, catalogueOptions: options.catalogueOptions }, options.threads);
   return result;
 }
 

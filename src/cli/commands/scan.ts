@@ -34,8 +34,7 @@ Options:
       --exclude GLOB      leave out paths matching GLOB (relative to the working directory); repeatable
       --stdin-type TYPE   what - holds: manifest (default), dockerfile or image
       --max-file-size N   largest file to read, in bytes (default ${DEFAULT_LIMITS.maxFileBytes})
-  -j, --jobs N            threads for a manifest scan (default: with 2 MiB of manifests or more,
-                          one per CPU, at most 4); 1 scans on one thread
+  -j, --jobs N            split a manifest scan over N threads (default 1); the report is the same
   -h, --help              show this help
 
 ${IMAGE_USAGE}
