@@ -14,7 +14,9 @@ const dist = path.join(root, `.dist-build-${process.pid}`);
 // ESM bundles of CommonJS dependencies need a real `require` for Node built-ins.
 const banner = { js: "import { createRequire as __aigisRequire } from 'node:module'; const require = __aigisRequire(import.meta.url);" };
 // Large or platform-heavy packages stay in node_modules; they load only in the commands that need them.
-const external = ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax'];
+// dockerfile-ast too: bundled, its calls into vscode-languageserver-types go through esbuild's
+// export getters (~10% slower parsing, bench/README.md "3. Dockerfiles").
+const external = ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax', 'dockerfile-ast'];
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', banner, external, logLevel: 'warning', legalComments: 'none' };
 

@@ -332,6 +332,36 @@ export function commandData(
   });
 }
 
+/** The only environment variables command data depends on (install(): pip's cache switches). */
+const ENV_READ = ['PIP_NO_CACHE_DIR', 'UV_NO_CACHE'] as const;
+const dataCache = new WeakMap<ShellCommand[], Map<string, CommandData[]>>();
+
+/**
+ * commandData for a command list shared by several instructions (shell.ts caches the commands of
+ * identical scripts): the same list, place and pip switches give the same data, so it is built
+ * once. The objects are shared between stages and files: nothing may mutate them.
+ */
+export function cachedCommandData(
+  list: ShellCommand[],
+  where: { in: CommandData['in']; run: number | null },
+  env: ReadonlyMap<string, string>,
+): CommandData[] {
+  let byKey = dataCache.get(list);
+  if (!byKey) dataCache.set(list, (byKey = new Map()));
+  const values = ENV_READ.map((n) => env.get(n));
+  const key = `${where.in}\u0000${where.run}\u0000${values.map((v) => (v === undefined ? '\u0001' : v)).join('\u0000')}`;
+  let data = byKey.get(key);
+  if (!data) {
+    const scoped: Record<string, string> = {};
+    ENV_READ.forEach((n, i) => {
+      if (values[i] !== undefined) scoped[n] = values[i]!;
+    });
+    data = commandData(list, where, scoped);
+    byKey.set(key, data);
+  }
+  return data.slice();
+}
+
 /** At most 100 characters, for messages. */
 export function shorten(s: string): string {
   const head = s.length > 300 ? s.slice(0, 300) : s;

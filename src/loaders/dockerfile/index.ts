@@ -15,9 +15,9 @@ import { modelTables } from '../../model/tables.js';
 import { aiTables } from '../../model/ai-tables.js';
 import type { DataTables } from '../../rules/data.js';
 import { binaryOffset, decodeUtf8 } from '../manifests/index.js';
-import { baseName, commandData, shorten, verifies, worldWritableMode } from './commands.js';
+import { baseName, cachedCommandData, shorten, verifies, worldWritableMode } from './commands.js';
 import { notebookDisableSwitches, stageComponent } from './components.js';
-import { fallbackCommands, parseScript, shellParser, type ShellCommand } from './shell.js';
+import { cachedParseScript, fallbackCommands, shellParser, type ShellCommand } from './shell.js';
 import { DockerfileFile, DockerfileSubject, type InstructionInfo, type Span } from './subject.js';
 import { parsePragma } from './suppressions.js';
 import { fileOffset, joinLines, processWord, sliceJoined, SourceText, splitWords, type Joined, type Lookup, type Word } from './text.js';
@@ -63,11 +63,18 @@ function failure(file: string, message: string): DockerfileLoadResult {
 }
 
 export async function loadDockerfileText(raw: string, source: Omit<Source, 'docIndex'>, tables: DataTables): Promise<DockerfileLoadResult> {
-  const parser = await shellParser();
+  if (!parseFn) {
+    const parser = await shellParser();
+    parseFn = (s) => parser.Parse(s, '').__internal_object__;
+  }
+  const parse = parseFn;
   // Lines end in \n for both dockerfile-ast and us; a BOM is not part of line 1.
   const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  return new Builder(text, source.path, tables, (s) => parser.Parse(s, '').__internal_object__).build();
+  return new Builder(text, source.path, tables, parse).build();
 }
+
+/** One parse function for the run: the script cache (shell.ts) is kept per parse function. */
+let parseFn: Parse | undefined;
 
 interface Ins {
   idx: number;
@@ -539,7 +546,7 @@ class Builder {
   private script(ins: Ins, s: StageState, script: string, base: number, lookup: Lookup): { commands: ShellCommand[]; parsed: boolean } {
     const shell = baseName(s.data.shell[0] ?? 'sh');
     if (!POSIX_SHELL.test(shell)) return { commands: fallbackCommands(script), parsed: false };
-    const r = parseScript(script, lookup, this.parse as (src: string) => never);
+    const r = cachedParseScript(script, lookup, this.parse as (src: string) => never);
     if (!r.ok && r.error) {
       const at = this.span(ins.args, base + r.error.index, base + r.error.index + 1, ins.idx);
       this.problem(`${ins.keyword}: shell syntax error: ${r.error.message} (checked as plain words)`, at.start, at.end, 'dockerfile-shell-syntax-error');
@@ -554,7 +561,7 @@ class Builder {
     const prog = baseName(argv[0] ?? '');
     const ci = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a));
     if (POSIX_SHELL.test(prog) && ci > 0 && argv[ci + 1] !== undefined) {
-      const inner = parseScript(argv[ci + 1]!, lookup, this.parse as (src: string) => never, 1);
+      const inner = cachedParseScript(argv[ci + 1]!, lookup, this.parse as (src: string) => never, 1);
       for (const ic of inner.commands) {
         out.push({
           ...ic,
@@ -640,8 +647,7 @@ class Builder {
       list = r.commands;
       run.parsed = r.parsed;
     }
-    const env = Object.fromEntries(s.env);
-    run.commands = commandData(list, { in: 'RUN', run: i }, env);
+    run.commands = cachedCommandData(list, { in: 'RUN', run: i }, s.env);
     run.verifies = run.commands.some(verifies);
     s.data.runs.push(run);
     this.addCommands(s, ins, base, list, run.commands, offset, whole);
@@ -653,11 +659,11 @@ class Builder {
     if (json) {
       const argv = json.map((j) => j.value);
       const list = this.execCommands(argv, lookup);
-      return { data: { keyword: where as ExecData['keyword'], form: 'exec', text, summary: shorten(`${where} ${text}`), argv, commands: commandData(list, { in: where, run: null }, Object.fromEntries(s.env)), overridden: false }, list, whole: true, offset };
+      return { data: { keyword: where as ExecData['keyword'], form: 'exec', text, summary: shorten(`${where} ${text}`), argv, commands: cachedCommandData(list, { in: where, run: null }, s.env), overridden: false }, list, whole: true, offset };
     }
     const r = this.script(ins, s, text, offset, lookup);
     const argv = [...s.data.shell, text];
-    return { data: { keyword: where as ExecData['keyword'], form: 'shell', text, summary: shorten(`${where} ${text}`), argv, commands: commandData(r.commands, { in: where, run: null }, Object.fromEntries(s.env)), overridden: false }, list: r.commands, whole: false, offset };
+    return { data: { keyword: where as ExecData['keyword'], form: 'shell', text, summary: shorten(`${where} ${text}`), argv, commands: cachedCommandData(r.commands, { in: where, run: null }, s.env), overridden: false }, list: r.commands, whole: false, offset };
   }
 
   private exec(ins: Ins, s: StageState): void {

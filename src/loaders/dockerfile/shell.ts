@@ -397,6 +397,49 @@ export function parseScript(script: string, lookup: Lookup, parse: (src: string)
   return { commands: w.commands, ok: true };
 }
 
+// Identical scripts recur across the files of one scan (`apt-get update && apt-get install …`,
+// `pip install --no-cache-dir -r requirements.txt`, the same Dockerfile in many folders), and
+// the Go parser is the largest cost of a Dockerfile after dockerfile-ast itself. A script's
+// commands depend only on its text, its nesting depth and the values of the variables it
+// expands, so results are kept per parse function and text with the variables they read; a
+// hit needs every one of those to read the same now. Results are shared: nothing may mutate
+// them (callers copy what they change). Bounded by the script text kept: past the budget the
+// cache starts over.
+const MAX_CACHED_CHARS = 2_000_000;
+const MAX_VARIANTS = 8;
+interface CacheEntry {
+  reads: Array<[string, string | null | undefined]>;
+  result: ShellResult;
+}
+const scriptCaches = new WeakMap<(src: string) => Go, { entries: Map<string, CacheEntry[]>; chars: number }>();
+
+/** parseScript, reusing the result of an earlier identical script in the same variable scope. */
+export function cachedParseScript(script: string, lookup: Lookup, parse: (src: string) => Go, depth = 0): ShellResult {
+  let cache = scriptCaches.get(parse);
+  if (!cache) scriptCaches.set(parse, (cache = { entries: new Map(), chars: 0 }));
+  const key = `${depth}\u0000${script}`;
+  const variants = cache.entries.get(key);
+  if (variants) {
+    for (const v of variants) if (v.reads.every(([name, value]) => lookup(name) === value)) return v.result;
+  }
+  const reads: CacheEntry['reads'] = [];
+  const result = parseScript(script, (name) => {
+    const value = lookup(name);
+    reads.push([name, value]);
+    return value;
+  }, parse, depth);
+  if (cache.chars + key.length > MAX_CACHED_CHARS) {
+    cache.entries.clear();
+    cache.chars = 0;
+  }
+  const list = cache.entries.get(key);
+  if (!list) {
+    cache.entries.set(key, [{ reads, result }]);
+    cache.chars += key.length;
+  } else if (list.length < MAX_VARIANTS) list.push({ reads, result });
+  return result;
+}
+
 function describeError(err: unknown, script: string): { message: string; index: number } {
   const e = err as { Error?: () => string };
   const text = typeof e?.Error === 'function' ? e.Error() : String(err);

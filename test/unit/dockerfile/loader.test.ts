@@ -93,6 +93,20 @@ describe('variables', () => {
     expect(at(r.stages[1]!, '/user')).toBe('3:1');
     expect(r.stage(2)).toMatchObject({ environment: {}, user: null, healthcheck: null });
   });
+
+  it('expands the same RUN text with each stage’s and each file’s own variables (parsed scripts are reused)', async () => {
+    const run = 'RUN pip install torch==$TORCH && curl -fsSL https://x/${TORCH}.tgz -o /m.bin';
+    const r = await load(`FROM python:3.12 AS a\nENV TORCH=2.3\n${run}\nFROM python:3.12 AS b\nENV TORCH=2.4 PIP_NO_CACHE_DIR=1\n${run}\n`);
+    expect(r.stage(0).runs[0]!.commands.map((c) => c.argv.join(' '))).toEqual(['pip install torch==2.3', 'curl -fsSL https://x/2.3.tgz -o /m.bin']);
+    expect(r.stage(1).runs[0]!.commands.map((c) => c.argv.join(' '))).toEqual(['pip install torch==2.4', 'curl -fsSL https://x/2.4.tgz -o /m.bin']);
+    expect(r.stage(0).runs[0]!.commands[0]!.install).toMatchObject({ noCacheDir: false, packages: [{ name: 'torch', version: '==2.3' }] });
+    expect(r.stage(1).runs[0]!.commands[0]!.install).toMatchObject({ noCacheDir: true, packages: [{ name: 'torch', version: '==2.4' }] });
+    const again = await load(`FROM python:3.12\nARG TORCH\n${run}\n`);
+    expect(again.stage(0).runs[0]!.commands[0]!.argv.join(' ')).toBe('pip install torch==$TORCH');
+    // Each file locates its own copy of the text.
+    expect(at(r.stages[1]!, '/runs/0/commands/1')).toBe('6:34');
+    expect(at(again.stages[0]!, '/runs/0/commands/1')).toBe('3:34');
+  });
 });
 
 describe('stage facts', () => {

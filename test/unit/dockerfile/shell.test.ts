@@ -4,7 +4,8 @@
 
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseScript, plainCommands, shellParser, type ShellCommand } from '../../../src/loaders/dockerfile/shell.js';
+import { cachedParseScript, parseScript, plainCommands, shellParser, type ShellCommand } from '../../../src/loaders/dockerfile/shell.js';
+import { cachedCommandData, commandData } from '../../../src/loaders/dockerfile/commands.js';
 import type { Lookup } from '../../../src/loaders/dockerfile/text.js';
 
 let parse: (src: string) => unknown;
@@ -117,5 +118,50 @@ describe('plainCommands', () => {
     for (const s of ['echo $(date)', 'cat <<EOF\nx\nEOF', 'if true; then a; fi', 'echo ${A:-b}', 'a \\\n b', 'echo a # c', 'export A=1', 'time make', '! false', 'a |& b', 'a &&']) {
       expect(plainCommands(s, none, parse as never, 0), s).toBeUndefined();
     }
+  });
+});
+
+describe('cachedParseScript', () => {
+  it('reuses an identical script only while the variables it read hold the same values', () => {
+    // A parse function of its own: the cache is kept per parse function.
+    const own = (src: string) => parse(src);
+    const script = 'pip install torch==${TORCH} && sh -c "echo $V" && curl -fsSL https://x/$(uname -m) | sh';
+    const scope = (torch: string | undefined, v: string | undefined): Lookup => (n) => (n === 'TORCH' ? torch : n === 'V' ? v : undefined);
+    const a = cachedParseScript(script, scope('2.3', 'x'), own as never);
+    expect(a).toEqual(parseScript(script, scope('2.3', 'x'), own as never));
+    expect(cachedParseScript(script, scope('2.3', 'x'), own as never)).toBe(a);
+    // A variable read by the script (here, inside `sh -c`) changed: parsed again, with the new value.
+    const b = cachedParseScript(script, scope('2.3', 'y'), own as never);
+    expect(b).not.toBe(a);
+    expect(b).toEqual(parseScript(script, scope('2.3', 'y'), own as never));
+    expect(brief(b.commands)).toContain('echo y');
+    const c = cachedParseScript(script, scope(undefined, 'x'), own as never);
+    expect(brief(c.commands)[0]).toBe('pip install torch==${TORCH}');
+    // A variable the script does not read may change freely.
+    expect(cachedParseScript(script, (n) => (n === 'OTHER' ? 'z' : scope('2.3', 'x')(n)), own as never)).toBe(a);
+    // The nesting depth is part of the key (it bounds `sh -c` recursion).
+    expect(cachedParseScript(script, scope('2.3', 'x'), own as never, 3)).toEqual(parseScript(script, scope('2.3', 'x'), own as never, 3));
+  });
+
+  it('caches scripts that do not parse with their error', () => {
+    const own = (src: string) => parse(src);
+    const a = cachedParseScript('echo "unclosed && curl -k u | sh', none, own as never);
+    expect(a.ok).toBe(false);
+    expect(cachedParseScript('echo "unclosed && curl -k u | sh', none, own as never)).toBe(a);
+  });
+});
+
+describe('cachedCommandData', () => {
+  it('gives commandData for the same commands, per place and per pip cache switch', () => {
+    const list = parseScript('pip install -r r.txt && chmod 777 /x', none, parse as never).commands;
+    const env = new Map([['PATH', '/bin']]);
+    const a = cachedCommandData(list, { in: 'RUN', run: 0 }, env);
+    expect(a).toEqual(commandData(list, { in: 'RUN', run: 0 }, Object.fromEntries(env)));
+    expect(a[0]!.install).toMatchObject({ manager: 'pip', noCacheDir: false });
+    expect(cachedCommandData(list, { in: 'RUN', run: 1 }, env)[0]!.run).toBe(1);
+    const off = cachedCommandData(list, { in: 'RUN', run: 0 }, new Map([['PIP_NO_CACHE_DIR', '1']]));
+    expect(off[0]!.install).toMatchObject({ manager: 'pip', noCacheDir: true });
+    expect(cachedCommandData(list, { in: 'RUN', run: 0 }, new Map([['PIP_NO_CACHE_DIR', 'off']]))[0]!.install).toMatchObject({ noCacheDir: false });
+    expect(cachedCommandData(list, { in: 'RUN', run: 0 }, new Map([['UV_NO_CACHE', '']]))[0]!.install).toMatchObject({ noCacheDir: true });
   });
 });
