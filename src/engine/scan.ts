@@ -174,6 +174,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (ca !== cb) return ca - cb;
   if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
   // A total order, so that a scan split over threads sorts exactly like one that is not.
+  if (a.location.pointer !== b.location.pointer) return a.location.pointer < b.location.pointer ? -1 : 1;
   if (a.fingerprint !== b.fingerprint) return a.fingerprint < b.fingerprint ? -1 : 1;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
