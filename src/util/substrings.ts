@@ -2,15 +2,17 @@
 // text.includes(n))` costs a scan per needle, which for thousands of secrets over a report of
 // tens of megabytes is minutes (bench/README.md). Instead, a hash of a short window of the text
 // finds the candidates:
-// - needles of at least WINDOW + STRIDE - 1 characters (most secrets) are indexed by the hash of
-//   each of their first STRIDE windows, and the text is hashed only every STRIDE positions: one
-//   of those positions falls inside any occurrence with a whole window after it;
+// - needles of at least WINDOW + MIN_STRIDE - 1 characters (most secrets) are indexed by the hash
+//   of each of their first `stride` windows, and the text is hashed only every `stride` positions
+//   (the shortest such needle decides it, up to MAX_STRIDE): one of those positions falls inside
+//   any occurrence with a whole window after it;
 // - shorter needles need the window at every position (a rolling hash), a second pass run only
 //   when there are such needles;
 // - needles shorter than the window are few and cheap: includes().
 
 const WINDOW = 6;
-const STRIDE = 8;
+const MIN_STRIDE = 8;
+const MAX_STRIDE = 32;
 const BASE = 31;
 
 interface Entry {
@@ -27,7 +29,7 @@ export function occurring(text: string, needles: Iterable<string>): Set<string> 
   for (const n of new Set(needles)) {
     if (n.length < WINDOW) {
       if (text.includes(n)) found.add(n);
-    } else if (n.length >= WINDOW + STRIDE - 1) long.push(n);
+    } else if (n.length >= WINDOW + MIN_STRIDE - 1) long.push(n);
     else short.push(n);
   }
   if (text.length < WINDOW) return found;
@@ -37,11 +39,14 @@ export function occurring(text: string, needles: Iterable<string>): Set<string> 
 }
 
 function sampledPass(text: string, needles: string[], found: Set<string>): void {
+  let shortest = Infinity;
+  for (const n of needles) shortest = Math.min(shortest, n.length);
+  const stride = Math.min(MAX_STRIDE, shortest - WINDOW + 1);
   const index = new HashIndex<Entry>();
-  for (const needle of needles) for (let offset = 0; offset < STRIDE; offset++) index.add(hash(needle, offset), { needle, offset });
+  for (const needle of needles) for (let offset = 0; offset < stride; offset++) index.add(hash(needle, offset), { needle, offset });
   let pending = needles.length;
   const last = text.length - WINDOW;
-  for (let i = 0; i <= last; i += STRIDE) {
+  for (let i = 0; i <= last; i += stride) {
     const h = hash(text, i);
     if (!index.maybe(h)) continue;
     const entries = index.get(h);

@@ -138,10 +138,18 @@ function makeDocument(
   base: string,
   root: unknown,
 ): LoadedDocument {
+  // Several rules report the same field (and every finding of an object locates its identity):
+  // each pointer is looked up once. Positions are never modified after they are made.
+  let located: Map<string, Position> | undefined;
   return {
     data,
     source,
-    locate: (pointer: string) => locateIn(root, base + pointer, doc, lines),
+    locate: (pointer: string) => {
+      located ??= new Map();
+      let position = located.get(pointer);
+      if (!position) located.set(pointer, (position = locateIn(root, base + pointer, doc, lines)));
+      return position;
+    },
   };
 }
 
