@@ -2,14 +2,15 @@
 // bench/manifests: aigis scan of a generated manifest corpus beside a bare js-yaml parse of
 // the same files, in the same run, on the same machine (issue #8, target 2).
 //
-//   node bench/manifests.mjs [--objects N] [--runs R] [--seed S] [--no-split]
+//   node bench/manifests.mjs [--objects N] [--runs R] [--seed S] [--no-split] [--jobs J]
 //
 // 1. generates N objects (default 20,000, ~16 MB) under bench/out/manifests-N;
 // 2. R times (default 5), in alternating order: js-yaml loadAll over every file (the
 //    yardstick, its own process) and `node bin/aigis.js scan DIR -f json -o /dev/null`, each
 //    timed from spawn to exit, peak RSS from /usr/bin/time (or the child's own maxRSS);
 // 3. the same scan in process, phase by phase (read, parse, model, evaluate, report);
-// and prints medians, objects/second, the ratio and peak RSS as its last lines.
+// and prints medians, objects/second, the ratio and peak RSS as its last lines. `--jobs J` passes
+// `--jobs J` to the timed scans (threads, docs/architecture.md).
 // Needs a built CLI (npm run build).
 
 import { spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     seed: { type: 'string', default: '20000' },
     'no-split': { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '1' },
   },
 });
 const objects = Number(values.objects);
@@ -111,7 +113,7 @@ for (let i = 0; i < runs; i++) {
       const r = await run(['bench/lib/jsyaml-parse.mjs', rel]);
       yard.push({ ...r, ...JSON.parse(r.stdout) });
     } else {
-      aigis.push(await run(['bin/aigis.js', 'scan', rel, '-f', 'json', '-o', '/dev/null']));
+      aigis.push(await run(['bin/aigis.js', 'scan', rel, '-f', 'json', '-o', '/dev/null', '--jobs', values.jobs]));
     }
   }
   if (split) {
@@ -139,5 +141,5 @@ if (phases.length) {
 }
 console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times are only comparable on an idle machine; CPU times hold up better)`);
 console.log(`js-yaml loadAll (yardstick): wall ${sec(yWall)}, cpu ${sec(yCpu)} (parse alone ${sec(yParse)}), ${rate(yWall)}, peak RSS ${mb(yRss)}`);
-console.log(`aigis scan:                  wall ${sec(aWall)}, cpu ${sec(aCpu)}, ${rate(aWall)}, peak RSS ${mb(aRss)}`);
+console.log(`aigis scan${values.jobs === "1" ? ":         " : ` --jobs ${values.jobs}:`}         wall ${sec(aWall)}, cpu ${sec(aCpu)}, ${rate(aWall)}, peak RSS ${mb(aRss)}`);
 console.log(`ratio aigis / js-yaml, median of ${runs}: wall ${(aWall / yWall).toFixed(2)}×, cpu ${(aCpu / yCpu).toFixed(2)}× (target ≤ 2.0×, aim ≤ 1.0×); peak RSS ${mb(aRss)} (target ≤ 1024 MB)`);
