@@ -56,15 +56,20 @@ export interface ComponentRow {
 interface CompiledSwitch {
   row: SwitchRow;
   effect: 'enable' | 'disable';
+  /** The flag or environment variable names the switch reads. */
+  names: string[];
   value?: RegExp;
   config?: RegExp;
   argv?: RegExp;
 }
 
+const list = (n: Names | undefined): string[] => (n === undefined ? [] : Array.isArray(n) ? n : [n]);
+
 function compileSwitch(s: SwitchRow, effect: 'enable' | 'disable'): CompiledSwitch {
   return {
     row: s,
     effect,
+    names: [...list(s.flag), ...list(s.env)],
     value: s.value !== undefined ? new RegExp(s.value, 'i') : undefined,
     config: s.config !== undefined ? new RegExp(s.config, 'im') : undefined,
     argv: s.argv !== undefined ? new RegExp(s.argv) : undefined,
@@ -82,8 +87,6 @@ interface CompiledComponent {
 
 const DEFAULT_VERSION = /^v?(\d+(?:\.\d+)+)/;
 const cache = new WeakMap<DataTables, CompiledComponent[]>();
-
-const list = (n: Names | undefined): string[] => (n === undefined ? [] : Array.isArray(n) ? n : [n]);
 
 export function componentTable(tables: DataTables): CompiledComponent[] {
   const known = cache.get(tables);

@@ -4,8 +4,8 @@
 // its ports that the stage EXPOSEs, the settings that make it listen on every interface, and
 // whether an authentication switch (flag or env) is set.
 
-import type { ComponentRow, SwitchRow } from '../../model/components.js';
-import { tableRows, type DataTables } from '../../rules/data.js';
+import { componentTable, isLoopback } from '../../model/components.js';
+import type { DataTables } from '../../rules/data.js';
 
 export interface ListenSetting {
   via: 'env' | 'flag';
@@ -36,57 +36,6 @@ export interface ComponentInput {
   inherited: { id: string } | null;
 }
 
-interface Switch {
-  row: SwitchRow;
-  effect: 'enable' | 'disable';
-  names: string[];
-  value?: RegExp;
-  config?: RegExp;
-  argv?: RegExp;
-}
-
-interface Compiled {
-  row: ComponentRow;
-  images: RegExp[];
-  commands: RegExp[];
-  switches: Switch[];
-}
-
-const cache = new WeakMap<DataTables, Compiled[]>();
-const names = (n: string | string[] | undefined): string[] => (n === undefined ? [] : Array.isArray(n) ? n : [n]);
-
-/** The component table compiled once per table set (only the parts a Dockerfile can show). */
-function componentTable(tables: DataTables): Compiled[] {
-  const known = cache.get(tables);
-  if (known) return known;
-  const out = tableRows<ComponentRow>(tables, 'components', 'components').map((row) => ({
-    row,
-    images: (row.images ?? []).map((p) => new RegExp(p, 'i')),
-    commands: (row.commands ?? []).map((p) => new RegExp(p)),
-    switches: (['enable', 'disable'] as const).flatMap((effect) =>
-      (row.auth?.[effect] ?? []).map((sw) => ({
-        row: sw,
-        effect,
-        names: [...names(sw.flag), ...names(sw.env)],
-        value: sw.value !== undefined ? new RegExp(sw.value, 'i') : undefined,
-        config: sw.config !== undefined ? new RegExp(sw.config, 'im') : undefined,
-        argv: sw.argv !== undefined ? new RegExp(sw.argv) : undefined,
-      })),
-    ),
-  }));
-  cache.set(tables, out);
-  return out;
-}
-
-/** Loopback addresses (and an empty value, which servers treat as their default). */
-export function isLoopback(value: string): boolean {
-  let host = value.trim().replace(/^[a-z]+:\/\//i, '');
-  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') > 0 ? host.indexOf(']') : undefined);
-  else if ((host.match(/:/g) ?? []).length === 1) host = host.slice(0, host.indexOf(':'));
-  host = host.replace(/\/.*$/, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
-
 function flagsOf(argv: Array<{ word: string; path: string }>): Map<string, { value: string | true; path: string }> {
   const out = new Map<string, { value: string | true; path: string }>();
   for (let i = 0; i < argv.length; i++) {
@@ -105,6 +54,8 @@ function flagsOf(argv: Array<{ word: string; path: string }>): Map<string, { val
   }
   return out;
 }
+
+type Compiled = ReturnType<typeof componentTable>[number];
 
 const imageCache = new WeakMap<DataTables, Map<string, Compiled | null>>();
 const commandPrefilter = new WeakMap<DataTables, RegExp>();
