@@ -9,7 +9,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'ya
 import { replacedBy } from '../engine/suppress.js';
 import type { ConfigIgnore } from '../engine/suppress.js';
 import type { Catalogue } from '../engine/rule.js';
-import { LineIndex } from '../loaders/manifests/line-index.js';
+import { LineIndex } from '../util/line-index.js';
 import type { Location, Position, Severity } from '../model/types.js';
 import { compileSchema, describeErrors } from '../rules/ajv.js';
 import { packageRoot, schemasDir } from '../rules/paths.js';

@@ -3,47 +3,20 @@
 // here-document bodies are kept verbatim. Every character of the joined text remembers its offset
 // in the file, so that anything found in it can be located where the user wrote it.
 
-import type { Position } from '../../model/types.js';
+import { LineIndex } from '../../util/line-index.js';
 
-export class SourceText {
-  readonly lineStarts: number[];
-
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.lineStarts = starts;
-  }
-
+/** The file's text with dockerfile-ast's 0-based line/character positions mapped to offsets. */
+export class SourceText extends LineIndex {
   /** Offset of a 0-based line and character (dockerfile-ast positions). */
   offset(line: number, character: number): number {
-    const start = this.lineStarts[Math.min(line, this.lineStarts.length - 1)] ?? 0;
+    const starts = this.lineStarts;
+    const start = starts[Math.min(line, starts.length - 1)] ?? 0;
     return Math.min(start + character, this.text.length);
   }
 
   lineEnd(line: number): number {
     const next = this.lineStarts[line + 1];
     return next === undefined ? this.text.length : next - 1;
-  }
-
-  point(offset: number): { line: number; column: number } {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
-  }
-
-  /** 1-based range of [start, end); a range ending after a newline ends on the line before. */
-  range(start: number, end: number): Position {
-    let e = Math.max(start, end);
-    while (e > start && this.text[e - 1] === '\n') e--;
-    const a = this.point(start);
-    const b = this.point(e);
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   }
 }
 

@@ -4,7 +4,7 @@
 
 import type { LoadedDocument, Position, Problem, Source } from '../../model/types.js';
 import { parsePointer } from '../../util/pointer.js';
-import { LineIndex } from './line-index.js';
+import { LineIndex } from '../../util/line-index.js';
 import { DEFAULT_YAML_LIMITS, parseYamlStream, type OffsetTable, type YamlDocument, type YamlLimits } from './yaml.js';
 
 export interface ManifestLoadResult {

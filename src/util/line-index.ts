@@ -1,12 +1,16 @@
-import type { Position } from '../../model/types.js';
+import type { Position } from '../model/types.js';
 
-/** Offset → 1-based line/column over one text, built on first use (most files never need it). */
+/**
+ * Offset → 1-based line/column over one text (manifests, config files, Dockerfiles), the line
+ * table built on first use (most files never need it).
+ */
 export class LineIndex {
   private starts: number[] | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(readonly text: string) {}
 
-  private lineStarts(): number[] {
+  /** 0-based offset of the first character of each line. */
+  get lineStarts(): number[] {
     if (!this.starts) {
       const starts = [0];
       const text = this.text;
@@ -18,7 +22,7 @@ export class LineIndex {
 
   /** 1-based line and column of a 0-based offset. */
   point(offset: number): { line: number; column: number } {
-    const starts = this.lineStarts();
+    const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
