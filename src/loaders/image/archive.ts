@@ -18,6 +18,7 @@ import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { emptyScan, normalizeEntryPath, scanLayer, type LayerProblem, type LayerScan, type ScanContext } from './layer.js';
 import { ImageLimitError } from './limits.js';
+import { feedTar } from './tar-feed.js';
 
 /** Largest JSON document (manifest, index, config) read from an archive. */
 export const META_MAX = 16 * 1024 * 1024;
@@ -88,29 +89,18 @@ export async function readTarArchive(open: () => Readable, gzipped: boolean, ctx
     });
   });
   const compressedOuter = input !== raw;
-  let outerBytes = 0;
-  input.on('data', (c: Buffer) => {
-    if (compressedOuter) {
-      try {
-        ctx.budget.addBytes(c.length, 'the compressed archive');
-      } catch (e) {
-        fatal ??= e;
-        input.destroy();
-        ex.destroy();
-        return;
-      }
-    }
-    outerBytes += c.length;
-    if (!ex.write(c)) {
-      input.pause();
-      ex.once('drain', () => input.resume());
-    }
-  });
-  input.on('end', () => {
-    const pad = (512 - (outerBytes % 512)) % 512;
-    if (pad) ex.write(Buffer.alloc(pad));
-    (ex as unknown as { end(): void }).end();
-  });
+  const fed = feedTar(
+    input,
+    ex,
+    (c) => {
+      if (compressedOuter) ctx.budget.addBytes(c.length, 'the compressed archive');
+    },
+    (e) => {
+      fatal ??= e;
+      input.destroy();
+      ex.destroy();
+    },
+  );
 
   ex.on('entry', (header, stream, next) => {
     onMember(header, stream as unknown as AsyncIterable<Uint8Array>).then(
@@ -172,7 +162,7 @@ export async function readTarArchive(open: () => Readable, gzipped: boolean, ctx
   if (fatal instanceof ImageLimitError) throw fatal;
   if (fatal !== undefined) {
     const m = (fatal as Error).message ?? String(fatal);
-    const why = /Unexpected end of data/.test(m) || (/Invalid tar header/.test(m) && members.size > 0 && outerBytes % 512 !== 0)
+    const why = /Unexpected end of data/.test(m) || (/Invalid tar header/.test(m) && members.size > 0 && fed.bytes % 512 !== 0)
       ? 'the archive is truncated'
       : /Invalid tar header/.test(m)
         ? 'the archive is not a tar (or is corrupt)'

@@ -28,6 +28,7 @@ import {
 import { decoder, DecodeError, sniffCompression, type Compression } from './decompress.js';
 import { ImageLimitError, type ImageLimits } from './limits.js';
 import { PathSet } from './path-set.js';
+import { feedTar } from './tar-feed.js';
 import type { ImageTables } from './tables.js';
 
 /** Largest file searched for token-shaped strings ("small text files"). */
@@ -346,7 +347,6 @@ export async function scanLayer(source: AsyncIterable<Uint8Array>, id: string, c
   const dec: Transform = decoder(kind);
   const ex = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
   let fatal: unknown;
-  let tarBytes = 0;
   const finished = new Promise<void>((resolve) => {
     const fail = (e: unknown) => {
       if (fatal === undefined) fatal = e;
@@ -358,29 +358,15 @@ export async function scanLayer(source: AsyncIterable<Uint8Array>, id: string, c
     ex.on('error', fail);
     ex.on('finish', () => resolve());
     ex.on('close', () => resolve());
-    dec.on('data', (c: Buffer) => {
-      try {
+    feedTar(
+      dec,
+      ex,
+      (c) => {
         ctx.budget.addBytes(c.length, `layer ${id}`);
-      } catch (e) {
-        fail(e);
-        return;
-      }
-      tarBytes += c.length;
-      scan.bytes += c.length;
-      if (!ex.write(c)) {
-        dec.pause();
-        ex.once('drain', () => dec.resume());
-      }
-    });
-    dec.on('end', () => {
-      // Some writers (umoci 0.4) end a layer right after the last file's data, without the
-      // block padding or the end-of-archive blocks; Go's tar reader, and so every runtime,
-      // accepts that. Complete the block so the tar parser does too: a header or data cut
-      // short still fails.
-      const pad = (512 - (tarBytes % 512)) % 512;
-      if (pad) ex.write(Buffer.alloc(pad));
-      (ex as unknown as { end(): void }).end();
-    });
+        scan.bytes += c.length;
+      },
+      fail,
+    );
   });
   ex.on('entry', (header, stream, next) => {
     const done = (e?: unknown) => next(e === undefined ? undefined : e instanceof Error ? e : new Error(String(e)));
