@@ -27,8 +27,8 @@ export interface PartResult {
 }
 
 /** Whether the inputs can be split: manifests only (an image would be read by every thread). */
-export function worthSplitting(inputs: readonly Input[], threads: number, options: Pick<ScanOptions, 'recordChecks'>): boolean {
-  if (threads < 2 || options.recordChecks || inputs.length === 0) return false;
+export function canSplit(inputs: readonly Input[], options: Pick<ScanOptions, 'recordChecks'>): boolean {
+  if (options.recordChecks || inputs.length === 0) return false;
   return inputs.every((i) => i.kind === 'manifest' && i.path !== '-');
 }
 

@@ -157,7 +157,7 @@ async function scanOnThreads(inputs: Input[], options: ScanOptions): Promise<Sca
   // Worker threads need the bundle's worker entry: tests of the sources scan on one thread.
   if (process.env.AIGIS_BUNDLED !== '1' || !options.catalogueOptions || !options.threads || options.threads < 2) return undefined;
   const parallel = await import('./parallel-scan.js');
-  if (!parallel.worthSplitting(inputs, options.threads, options)) return undefined;
+  if (!parallel.canSplit(inputs, options)) return undefined;
   const { result } = await parallel.scanInParts(inputs, { ...options, catalogueOptions: options.catalogueOptions }, options.threads);
   return result;
 }
