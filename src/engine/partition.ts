@@ -4,33 +4,16 @@
 // The model relates objects within a namespace (Services and the pods they select, Ingresses and
 // Services, NetworkPolicies, ServiceAccounts, ConfigMaps and Secrets), so a part is a set of
 // namespaces and holds every document of them. What can relate objects across namespaces goes
-// to every part: cluster-scoped objects, and kinds the model reads across namespaces (mesh-wide
-// Istio policies, cluster-wide network policies, Gateway API objects, middlewares referenced as
-// `namespace-name@provider`). A document that names another namespace anywhere in it (a route's
+// to every part: cluster-scoped objects and the kinds the model reads across namespaces (table
+// kind-scopes), and the middlewares referenced as `namespace-name@provider` (exposure.yaml
+// authReferences). A document that names another namespace anywhere in it (a route's
 // `backendRefs[].namespace`, a binding's subject) ties the two namespaces into one part.
 // A finding belongs to the part that owns its object's namespace; findings with no object
 // (parse problems, suppression problems) are the same in every part that sees their document,
 // and are merged by identity.
 
-import { CLUSTER_SCOPED } from '../model/build.js';
 import type { Finding, LoadedDocument } from '../model/types.js';
 import { tableRows, type DataTables } from '../rules/data.js';
-
-/** Kinds the model reads across namespaces (src/model/exposure.ts), besides the cluster-scoped ones. */
-const CROSS_NAMESPACE_KINDS = [
-  'AuthorizationPolicy',
-  'GlobalNetworkPolicy',
-  'CiliumClusterwideNetworkPolicy',
-  'Gateway',
-  'HTTPRoute',
-  'GRPCRoute',
-  'TLSRoute',
-  'TCPRoute',
-  'UDPRoute',
-  'ReferenceGrant',
-  'SecurityPolicy',
-  'InferencePool',
-];
 
 export interface DocumentPlace {
   /** The namespace the model files the document under (`default` when it names none). */
@@ -42,7 +25,7 @@ export interface DocumentPlace {
 }
 
 export function everywhereKinds(tables: DataTables): Set<string> {
-  const kinds = new Set([...CLUSTER_SCOPED, ...CROSS_NAMESPACE_KINDS]);
+  const kinds = new Set([...tableRows<string>(tables, 'kind-scopes', 'clusterScoped'), ...tableRows<string>(tables, 'kind-scopes', 'crossNamespace')]);
   for (const row of tableRows<{ kind?: unknown }>(tables, 'exposure', 'authReferences')) if (typeof row.kind === 'string') kinds.add(row.kind);
   return kinds;
 }

@@ -132,7 +132,7 @@ export function buildModel(documents: LoadedDocument[], tables: DataTables): Mod
       const ns = graph.namespaces.get(name) ?? { name, objects: [] };
       ns.doc = doc;
       graph.namespaces.set(name, ns);
-    } else if (!isClusterScoped(ref)) {
+    } else if (!t.clusterScoped.has(ref.kind ?? '')) {
       const ns = graph.namespaces.get(namespace) ?? { name: namespace, objects: [] };
       ns.objects.push(record);
       graph.namespaces.set(namespace, ns);
@@ -168,31 +168,6 @@ export function buildModel(documents: LoadedDocument[], tables: DataTables): Mod
   return { subjects, graph };
 }
 
-export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
-  'Namespace',
-  'Node',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'RuntimeClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'ClusterServingRuntime',
-  'ClusterTrainingRuntime',
-  'ClusterWorkflowTemplate',
-  'ClusterPolicy',
-  'IngressClass',
-  'GatewayClass',
-  'APIService',
-  'CSIDriver',
-]);
-
-function isClusterScoped(ref: ObjectRef): boolean {
-  return CLUSTER_SCOPED.has(ref.kind ?? '');
-}
 
 function workloadSummary(w: WorkloadRecord): Obj {
   const meta = isObj(w.object.metadata) ? w.object.metadata : {};

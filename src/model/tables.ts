@@ -16,6 +16,8 @@ export interface ModelTables {
    */
   notSecretValue: (value: string, name?: string) => boolean;
   internalLoadBalancer: Array<{ key: string; values: string[] }>;
+  /** Kinds that live in no namespace (table kind-scopes). */
+  clusterScoped: ReadonlySet<string>;
   raw: DataTables;
 }
 
@@ -47,6 +49,7 @@ export function modelTables(tables: DataTables): ModelTables {
       (name !== undefined && value.trim().replace(/^["']|["']$/g, '').toUpperCase() === name.toUpperCase()) ||
       notValues.some((re) => re.test(value)),
     internalLoadBalancer: tableRows(tables, 'network', 'internalLoadBalancerAnnotations'),
+    clusterScoped: new Set(tableRows<string>(tables, 'kind-scopes', 'clusterScoped')),
     raw: tables,
   };
   cache.set(tables, built);
