@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { bundleLikeCli } from './lib/bundle.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({
@@ -52,16 +52,7 @@ fs.writeFileSync(
   entry,
   ["export * from '../../test/cluster/fake-api-server.js';", "export * from '../../test/cluster/objects.js';", "export * from '../../test/helpers/tls.js';"].join('\n'),
 );
-await build({
-  entryPoints: [entry],
-  outfile: lib,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-});
+await bundleLikeCli(entry, lib);
 const { FakeApiServer, writeKubeconfig, scaleCluster, makeCa, issueCert } = await import(pathToFileURL(lib).href);
 
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { bundleLikeCli } from './lib/bundle.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values, positionals } = parseArgs({
@@ -39,18 +39,7 @@ const dirs = positionals.length
   : ['examples', ...['manifests', 'dockerfiles'].map((d) => path.join(shared, d)).filter((d) => fs.existsSync(d))];
 
 const loop = path.join(root, 'bench', 'out', 'engine-loop.mjs');
-await build({
-  entryPoints: [path.join(root, 'bench/lib/engine-loop.ts')],
-  outfile: loop,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  external: ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax'],
-  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-  define: { 'process.env.AIGIS_BUNDLED': '"1"' },
-  logLevel: 'warning',
-});
+await bundleLikeCli(path.join(root, 'bench/lib/engine-loop.ts'), loop);
 
 const runLoop = (...args) => JSON.parse(execFileSync(process.execPath, [loop, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
 const median = (xs) => {

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { bundleLikeCli } from './lib/bundle.mjs';
 import { generateCorpus } from './lib/generate-manifests.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -88,18 +88,7 @@ if (report.summary.objects !== objects) console.log(`WARNING: aigis read ${repor
 let split;
 if (!values['no-split']) {
   split = path.join(out, 'pipeline.mjs');
-  await build({
-    entryPoints: [path.join(root, 'bench/lib/pipeline.ts')],
-    outfile: split,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax'],
-    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-    define: { 'process.env.AIGIS_BUNDLED': '"1"' },
-    logLevel: 'warning',
-  });
+  await bundleLikeCli(path.join(root, 'bench/lib/pipeline.ts'), split);
 }
 
 const yard = [];

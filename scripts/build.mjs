@@ -6,19 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { bundled, common } from './bundle-options.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // Build beside dist/ and swap at the end, so a run of the CLI never sees half a build.
 const finalDist = path.join(root, 'dist');
 const dist = path.join(root, `.dist-build-${process.pid}`);
-// ESM bundles of CommonJS dependencies need a real `require` for Node built-ins.
-const banner = { js: "import { createRequire as __aigisRequire } from 'node:module'; const require = __aigisRequire(import.meta.url);" };
-// Large or platform-heavy packages stay in node_modules; they load only in the commands that need them.
-// dockerfile-ast too: bundled, its calls into vscode-languageserver-types go through esbuild's
-// export getters (~10% slower parsing, bench/README.md "3. Dockerfiles").
-const external = ['@kubernetes/client-node', '@cyclonedx/cyclonedx-library', 'mvdan-sh', 'sh-syntax', 'dockerfile-ast'];
-
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', banner, external, logLevel: 'warning', legalComments: 'none' };
 
 fs.rmSync(dist, { recursive: true, force: true });
 await build({
@@ -27,7 +20,7 @@ await build({
   outdir: dist,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.AIGIS_BUNDLED': '"1"' },
+  define: bundled,
 });
 
 const genDir = path.join(dist, '.gen');

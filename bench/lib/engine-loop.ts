@@ -12,56 +12,11 @@ import { discover } from '../../src/loaders/discover.js';
 import { evaluateLoaded, loadInputs } from '../../src/engine/scan.js';
 import { loadCatalogue } from '../../src/rules/catalogue.js';
 import { Reviewer, type AdmissionRequest } from '../../src/webhook/review.js';
+// @ts-expect-error: a JavaScript module of the benchmarks, without types.
+import { MIX as REVIEW_MIX } from './review-mix.mjs';
 
-type Obj = Record<string, unknown>;
-
-const DIGEST = 'sha256:3f1c5e7b9d2a4c6e8f0a1b3d5c7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e';
-const hardened = { runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
-const podSpec = (securityContext: Obj): Obj => ({
-  automountServiceAccountToken: false,
-  containers: [
-    {
-      name: 'vllm',
-      image: `vllm/vllm-openai:v0.6.3@${DIGEST}`,
-      args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000'],
-      ports: [{ containerPort: 8000, name: 'http' }],
-      env: [{ name: 'HF_HOME', value: '/models' }],
-      resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' } },
-      volumeMounts: [{ name: 'models', mountPath: '/models', readOnly: true }],
-      securityContext,
-    },
-  ],
-  volumes: [{ name: 'models', persistentVolumeClaim: { claimName: 'models', readOnly: true } }],
-});
-const pod = (name: string, sc: Obj): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ml-serving', labels: { app: name } }, spec: podSpec(sc) });
-const deployment = (name: string, sc: Obj): Obj => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'ml-serving', labels: { app: name } },
-  spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec(sc) } },
-});
-const GVK: Record<string, [string, string]> = { Pod: ['', 'v1'], Deployment: ['apps', 'v1'], Service: ['', 'v1'], ConfigMap: ['', 'v1'], InferenceService: ['serving.kserve.io', 'v1beta1'] };
-function request(object: Obj | null, operation = 'CREATE', oldObject: Obj | null = null): AdmissionRequest {
-  const subject = (object ?? oldObject)!;
-  const [group, version] = GVK[subject.kind as string]!;
-  const meta = subject.metadata as Obj;
-  return { uid: 'u', kind: { group, version, kind: subject.kind as string }, operation, name: meta.name as string, namespace: meta.namespace as string, object, oldObject };
-}
 // The mix of bench/webhook.mjs (the DELETE is answered before evaluation, as there).
-const relabelled = deployment('llm', { privileged: true });
-(relabelled.metadata as Obj).labels = { app: 'llm', team: 'search' };
-const MIX: AdmissionRequest[] = [
-  request(pod('llm', { privileged: true })),
-  request(pod('llm', hardened)),
-  request(deployment('llm', { privileged: true })),
-  request(deployment('llm', hardened)),
-  request({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'llama', namespace: 'ml-serving' }, spec: { predictor: { model: { modelFormat: { name: 'huggingface' }, image: `kserve/huggingfaceserver:v0.14.1@${DIGEST}`, securityContext: { privileged: true } } } } }),
-  request({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'llm', namespace: 'ml-serving' }, spec: { type: 'ClusterIP', selector: { app: 'llm' }, ports: [{ port: 80, targetPort: 8000 }] } }),
-  request(relabelled, 'UPDATE', deployment('llm', { privileged: true })),
-  request(pod('llm', { privileged: true })),
-  request(null, 'DELETE', pod('llm', { privileged: true })),
-  request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'ml-serving' }, data: { a: 'b' } }),
-];
+const MIX: AdmissionRequest[] = (REVIEW_MIX as Array<{ body: { request: AdmissionRequest } }>).map((m) => m.body.request);
 
 const [what, a, b] = process.argv.slice(2);
 const catalogue = await loadCatalogue();
