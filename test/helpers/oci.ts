@@ -3,6 +3,8 @@
 // well-formed fixtures come from test/fixtures/images/build.sh.
 
 import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import tar from 'tar-stream';
 
 export interface Entry {
@@ -110,4 +112,23 @@ export function symlinkTar(links: Array<[string, string]>): Buffer {
     h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
   });
   return out;
+}
+
+/**
+ * A gzip bomb: a gzipped tar of one file of `mib` MiB of zeros, streamed through tar-stream and
+ * gzip so that the whole never sits in memory (1 GiB of zeros makes about 1 MiB).
+ */
+export async function gzipBomb(mib: number): Promise<Buffer> {
+  const pack = tar.pack();
+  const gzip = zlib.createGzip({ level: 9 });
+  const parts: Buffer[] = [];
+  gzip.on('data', (c: Buffer) => parts.push(c));
+  const done = new Promise((resolve) => gzip.on('end', resolve));
+  (pack as unknown as Readable).pipe(gzip);
+  const body = pack.entry({ name: 'bomb', size: mib << 20 }, () => pack.finalize());
+  const zeros = Buffer.alloc(1 << 20);
+  for (let i = 0; i < mib; i++) if (!body.write(zeros)) await new Promise<void>((resolve) => body.once('drain', () => resolve()));
+  (body as unknown as { end(): void }).end();
+  await done;
+  return Buffer.concat(parts);
 }

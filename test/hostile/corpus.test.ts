@@ -9,12 +9,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/rules/paths.js';
-import { blobPath, dockerArchive, ociArchive, sha, tarOf } from '../helpers/oci.js';
+import { blobPath, dockerArchive, gzipBomb, ociArchive, sha, tarOf } from '../helpers/oci.js';
 import { aigisMeasured, type MeasuredRun } from './bounds.js';
 
 const FIXTURES = path.join(packageRoot(), 'test', 'fixtures', 'hostile');
@@ -171,18 +170,7 @@ describe('hostile images', () => {
   });
 
   it('a gzip bomb (1 MiB that inflates to 1 GiB): a bound error naming the flag, or streamed in bounded memory', async () => {
-    const pack = tar.pack();
-    const gzip = zlib.createGzip({ level: 9 });
-    const parts: Buffer[] = [];
-    gzip.on('data', (c: Buffer) => parts.push(c));
-    const done = new Promise((resolve) => gzip.on('end', resolve));
-    (pack as unknown as Readable).pipe(gzip);
-    const body = pack.entry({ name: 'bomb', size: 1 << 30 }, () => pack.finalize());
-    const zeros = Buffer.alloc(1 << 20);
-    for (let i = 0; i < 1024; i++) if (!body.write(zeros)) await new Promise<void>((resolve) => body.once('drain', () => resolve()));
-    (body as unknown as { end(): void }).end();
-    await done;
-    const bomb = Buffer.concat(parts);
+    const bomb = await gzipBomb(1024);
     expect(bomb.length).toBeLessThan(2 << 20);
     const file = write('bomb.tar', await ociArchive([{ bytes: bomb }]));
 

@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../src/loaders/index.js';
 import { loadImageInput } from '../../../src/loaders/image/index.js';
 import { ImageLimitError } from '../../../src/loaders/image/limits.js';
 import type { Subject } from '../../../src/model/types.js';
 import { AigisError } from '../../../src/util/errors.js';
-import { blobPath, ociArchive, sha, symlinkTar, tarOf, type Entry } from '../../helpers/oci.js';
+import { blobPath, gzipBomb, ociArchive, sha, symlinkTar, tarOf, type Entry } from '../../helpers/oci.js';
 import { testCatalogue } from '../../helpers/scan.js';
 
 const blob = blobPath;
@@ -136,21 +135,8 @@ describe('hostile layers', () => {
   });
 
   it('a gzip bomb stops at --image-max-bytes with an error that names the flag', async () => {
-    // 256 MiB of zeros in one file, streamed through tar-stream and gzip: about 256 KiB.
-    const pack = tar.pack();
-    const gzip = zlib.createGzip({ level: 9 });
-    const parts: Buffer[] = [];
-    gzip.on('data', (c: Buffer) => parts.push(c));
-    const done = new Promise((resolve) => gzip.on('end', resolve));
-    (pack as unknown as Readable).pipe(gzip);
-    const body = pack.entry({ name: 'bomb', size: 256 << 20 }, () => pack.finalize());
-    const zeros = Buffer.alloc(1 << 20);
-    for (let i = 0; i < 256; i++) {
-      if (!body.write(zeros)) await new Promise<void>((resolve) => body.once('drain', () => resolve()));
-    }
-    (body as unknown as { end(): void }).end();
-    await done;
-    const bomb = Buffer.concat(parts);
+    // 256 MiB of zeros in one file: about 256 KiB.
+    const bomb = await gzipBomb(256);
     expect(bomb.length).toBeLessThan(2 << 20);
     const archive = await ociArchive([{ bytes: bomb }]);
 
