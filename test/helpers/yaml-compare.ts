@@ -22,14 +22,13 @@ function value(v: unknown, doc: YamlDocument, depth: number): Canonical {
     default:
       return `${typeof v}:${String(v)}`;
   }
-  const table = doc.offsets.get(v as object);
   if (Array.isArray(v)) {
-    return { seq: v.map((x) => value(x, doc, depth + 1)), offsets: table === undefined ? 'none' : Array.isArray(table) ? table : 'map?' };
+    return { seq: v.map((x) => value(x, doc, depth + 1)), offsets: doc.offsets.items(v) ?? 'none' };
   }
   const proto = Object.getPrototypeOf(v) === Object.prototype ? undefined : 'odd prototype';
   return {
     map: Object.keys(v as object).map((k) => [k, value((v as Record<string, unknown>)[k], doc, depth + 1)]),
-    offsets: table === undefined ? 'none' : table instanceof Map ? [...table] : 'seq?',
+    offsets: doc.offsets.fields(v as object) ?? 'none',
     ...(proto ? { proto } : {}),
   };
 }

@@ -12,7 +12,8 @@
 // lines after a collection's last item belong to it or to an outer collection by the same
 // indentation rules as the library's parser (see `scan` and `close`).
 
-import type { OffsetTable, YamlDocument, YamlProblem } from './yaml.js';
+import { addField, OffsetIndex, type MapOffsets, type SeqOffsets } from './offsets.js';
+import type { YamlDocument, YamlProblem } from './yaml.js';
 import { BAIL, Bail, resolvePlain, setKey } from './yaml-scalars.js';
 
 /** One document: parsed here, or the slice of the text the library must parse. */
@@ -179,7 +180,7 @@ function lineKind(text: string, ls: number): number {
 
 class DocumentParser {
   private readonly problems: YamlProblem[] = [];
-  private readonly offsets = new Map<object, OffsetTable>();
+  private offsets!: OffsetIndex;
 
   // The line being read: start, content end (before CR LF) and end (after the LF).
   private ls = 0;
@@ -217,6 +218,8 @@ class DocumentParser {
 
   document(index: number, markerAt: number, bodyStart: number): { doc: YamlDocument; range2: number } {
     const text = this.text;
+    // About one offset per eight characters of a manifest: one allocation for most documents.
+    this.offsets = new OffsetIndex((this.end - bodyStart) >> 3);
     const doc: YamlDocument = { index, data: undefined, empty: false, fatal: false, problems: this.problems, start: 0, end: 0, offsets: this.offsets };
     this.scan(bodyStart, -1, false);
     if (this.nEnd) {
@@ -321,13 +324,14 @@ class DocumentParser {
   private map(indent: number, keyAt: number, depth: number): Record<string, unknown> {
     if (depth >= this.maxDepth) throw BAIL;
     const obj: Record<string, unknown> = {};
-    const offs = new Map<string, [number, number]>();
+    const offs: MapOffsets = [];
     const start = keyAt;
     let end1: number;
     for (;;) {
       const key = this.key(keyAt);
       const kStart = keyAt;
-      if (offs.has(key)) {
+      const duplicate = Object.hasOwn(obj, key);
+      if (duplicate) {
         this.problems.push({
           code: 'duplicate-key',
           message: `duplicate key "${key}": Kubernetes keeps only one of the values`,
@@ -338,14 +342,14 @@ class DocumentParser {
       }
       const value = this.mapValue(indent, this.kAfter, depth + 1);
       setKey(obj, key, value);
-      offs.set(key, [kStart, this.v1]);
+      addField(offs, key, kStart, this.v1, duplicate);
       end1 = this.v2;
       if (this.nEnd || this.nIndent < indent) break;
       if (this.nIndent > indent || this.isDash(this.nAt)) throw BAIL;
       keyAt = this.nAt;
       this.lineAt(keyAt);
     }
-    this.offsets.set(obj, offs);
+    this.offsets.addMap(obj, offs);
     this.close(indent, start, end1);
     return obj;
   }
@@ -354,7 +358,7 @@ class DocumentParser {
     if (depth >= this.maxDepth) throw BAIL;
     const text = this.text;
     const arr: unknown[] = [];
-    const offs: Array<[number, number]> = [];
+    const offs: SeqOffsets = [];
     const start = dashAt;
     let end1: number;
     for (;;) {
@@ -374,7 +378,7 @@ class DocumentParser {
         arr.push(this.leaf(c, indent, depth + 1));
         this.scan(this.le, indent, this.keepsTrailing);
       }
-      offs.push([this.vs, this.v1]);
+      offs.push(this.vs, this.v1);
       end1 = this.v2;
       if (this.nEnd || this.nIndent < indent) break;
       if (this.nIndent > indent) throw BAIL;
@@ -382,7 +386,7 @@ class DocumentParser {
       dashAt = this.nAt;
       this.lineAt(dashAt);
     }
-    this.offsets.set(arr, offs);
+    this.offsets.addSeq(arr, offs);
     this.close(indent, start, end1);
     return arr;
   }
@@ -545,18 +549,18 @@ class DocumentParser {
   private flowSeq(p: number, depth: number): unknown[] {
     const text = this.text;
     const arr: unknown[] = [];
-    const offs: Array<[number, number]> = [];
+    const offs: SeqOffsets = [];
     let i = this.skipSpaces(p + 1);
     while (text.charCodeAt(i) !== RBRACK) {
       const v = this.flowNode(i, depth + 1);
       arr.push(v);
-      offs.push([this.vs, this.v1]);
+      offs.push(this.vs, this.v1);
       i = this.skipSpaces(this.v1);
       const c = text.charCodeAt(i);
       if (c === COMMA) i = this.skipSpaces(i + 1);
       else if (c !== RBRACK) throw BAIL; // `k: v` pairs, comments, lines that go on
     }
-    this.offsets.set(arr, offs);
+    this.offsets.addSeq(arr, offs);
     this.vs = p;
     this.v1 = i + 1;
     return arr;
@@ -566,7 +570,7 @@ class DocumentParser {
   private flowMap(p: number, depth: number): Record<string, unknown> {
     const text = this.text;
     const obj: Record<string, unknown> = {};
-    const offs = new Map<string, [number, number]>();
+    const offs: MapOffsets = [];
     let i = this.skipSpaces(p + 1);
     while (text.charCodeAt(i) !== RBRACE) {
       const kStart = i;
@@ -599,17 +603,18 @@ class DocumentParser {
       i = this.skipSpaces(i);
       const vc = text.charCodeAt(i);
       if (i >= this.ce || vc === COMMA || vc === RBRACE) throw BAIL; // no value
-      if (offs.has(key)) {
+      const duplicate = Object.hasOwn(obj, key);
+      if (duplicate) {
         this.problems.push({ code: 'duplicate-key', message: `duplicate key "${key}": Kubernetes keeps only one of the values`, start: kStart, end: kEnd, key });
       }
       setKey(obj, key, this.flowNode(i, depth + 1));
-      offs.set(key, [kStart, this.v1]);
+      addField(offs, key, kStart, this.v1, duplicate);
       i = this.skipSpaces(this.v1);
       const c2 = text.charCodeAt(i);
       if (c2 === COMMA) i = this.skipSpaces(i + 1);
       else if (c2 !== RBRACE) throw BAIL;
     }
-    this.offsets.set(obj, offs);
+    this.offsets.addMap(obj, offs);
     this.vs = p;
     this.v1 = i + 1;
     return obj;

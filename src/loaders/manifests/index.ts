@@ -5,7 +5,7 @@
 import type { LoadedDocument, Position, Problem, Source } from '../../model/types.js';
 import { parsePointer } from '../../util/pointer.js';
 import { LineIndex } from '../../util/line-index.js';
-import { DEFAULT_YAML_LIMITS, parseYamlStream, type OffsetTable, type YamlDocument, type YamlLimits } from './yaml.js';
+import { DEFAULT_YAML_LIMITS, parseYamlStream, type YamlDocument, type YamlLimits } from './yaml.js';
 
 export interface ManifestLoadResult {
   documents: LoadedDocument[];
@@ -159,15 +159,13 @@ export function locateIn(root: unknown, pointer: string, doc: YamlDocument, line
   let cur: unknown = root;
   for (const seg of parsePointer(pointer)) {
     if (cur === null || typeof cur !== 'object') break;
-    const table: OffsetTable | undefined = doc.offsets.get(cur as object);
-    if (!table) break;
     let range: [number, number] | undefined;
     if (Array.isArray(cur)) {
       const i = /^\d+$/.test(seg) ? Number(seg) : -1;
-      range = (table as Array<[number, number]>)[i];
+      range = doc.offsets.itemRange(cur, i);
       cur = cur[i];
     } else {
-      range = (table as Map<string, [number, number]>).get(seg);
+      range = doc.offsets.fieldRange(cur as object, seg);
       cur = (cur as Record<string, unknown>)[seg];
     }
     if (!range) break;

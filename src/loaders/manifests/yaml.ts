@@ -12,10 +12,9 @@
 import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { fastParseStream } from './fast-yaml.js';
 import { nestingExceeds } from './nesting.js';
+import { addField, OffsetIndex, type MapOffsets, type SeqOffsets } from './offsets.js';
 import { PARSE_OPTIONS, scalarValue, setKey } from './yaml-scalars.js';
 
-/** Offsets of the fields of one map or sequence: [start, end] per key (maps) or per item (sequences). */
-export type OffsetTable = Map<string, [number, number]> | Array<[number, number]>;
 
 export interface YamlProblem {
   code: 'parse-error' | 'duplicate-key' | 'alias-limit' | 'nesting-limit' | 'size-limit';
@@ -38,9 +37,8 @@ export interface YamlDocument {
   /** Offsets of the content node. */
   start: number;
   end: number;
-  // A Map, not a WeakMap: the tables live exactly as long as the document, and a few hundred
-  // thousand WeakMap entries cost the garbage collector seconds on large inputs (bench/README.md).
-  offsets: Map<object, OffsetTable>;
+  /** Where each field and item of `data` runs (offsets.ts). */
+  offsets: OffsetIndex;
 }
 
 export interface YamlLimits {
@@ -166,14 +164,14 @@ export function parseYamlStreamWithLibrary(text: string, limits: YamlLimits = DE
       problems: [{ code: 'parse-error', message, start, end: start }],
       start,
       end: start,
-      offsets: new Map(),
+      offsets: new OffsetIndex(),
     });
   }
   return out;
 }
 
 function unreadable(index: number, at: number, problem: YamlProblem): YamlDocument {
-  return { index, data: undefined, empty: false, fatal: true, problems: [problem], start: at, end: at, offsets: new Map() };
+  return { index, data: undefined, empty: false, fatal: true, problems: [problem], start: at, end: at, offsets: new OffsetIndex() };
 }
 
 function tooDeep(index: number, at: number, limits: YamlLimits): YamlDocument {
@@ -212,7 +210,7 @@ function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits
     problems: [],
     start: range[0] + base,
     end: range[1] + base,
-    offsets: new Map(),
+    offsets: new OffsetIndex(),
   };
   // Helm writes `# Source: <template>` between the `---` and the object; read it from the text
   // before the content, where the parser may have attached it to the document or its first key.
@@ -320,7 +318,7 @@ class Converter {
 
   private map(node: { items: unknown[] }, depth: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
-    const offsets = new Map<string, [number, number]>();
+    const offsets: MapOffsets = [];
     const merges: unknown[] = [];
     for (const item of node.items) {
       if (!isPair(item)) continue;
@@ -334,7 +332,8 @@ class Converter {
       const valueRange = item.value ? this.rangeOf(item.value) : keyRange;
       const start = keyNode ? keyRange[0] : valueRange[0];
       const end = item.value ? valueRange[1] : keyRange[1];
-      if (offsets.has(key)) {
+      const duplicate = Object.hasOwn(obj, key);
+      if (duplicate) {
         this.doc.problems.push({
           code: 'duplicate-key',
           message: `duplicate key "${key}": Kubernetes keeps only one of the values`,
@@ -344,7 +343,7 @@ class Converter {
         });
       }
       setKey(obj, key, this.node(item.value, depth + 1));
-      offsets.set(key, [start, end]);
+      addField(offsets, key, start, end, duplicate);
     }
     // Explicit keys win over merged ones, whatever their order (YAML 1.1 merge spec).
     for (const merge of merges) {
@@ -352,28 +351,27 @@ class Converter {
       for (const source of sources) {
         const value = this.node(source, depth + 1);
         if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
-        const table = this.doc.offsets.get(value as object) as Map<string, [number, number]> | undefined;
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
           if (k in obj) continue;
           setKey(obj, k, v);
-          const r = table?.get(k);
-          if (r) offsets.set(k, r);
+          const r = this.doc.offsets.fieldRange(value as object, k);
+          if (r) addField(offsets, k, r[0], r[1], false);
         }
       }
     }
-    this.doc.offsets.set(obj, offsets);
+    this.doc.offsets.addMap(obj, offsets);
     return obj;
   }
 
   private seq(node: { items: unknown[] }, depth: number): unknown[] {
     const arr: unknown[] = [];
-    const offsets: Array<[number, number]> = [];
+    const offsets: SeqOffsets = [];
     for (const item of node.items) {
       arr.push(this.node(item, depth + 1));
       const r = this.rangeOf(item);
-      offsets.push([r[0], r[1]]);
+      offsets.push(r[0], r[1]);
     }
-    this.doc.offsets.set(arr, offsets);
+    this.doc.offsets.addSeq(arr, offsets);
     return arr;
   }
 }

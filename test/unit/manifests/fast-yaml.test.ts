@@ -108,12 +108,50 @@ describe('fast YAML path: ordinary manifests', () => {
     const text = 'a:\n  b: 1\n  c:\n  - x\n  - [y, z]\n';
     const [doc] = parseYamlStream(text);
     const a = (doc!.data as { a: { c: unknown[] } }).a;
-    const table = doc!.offsets.get(a) as Map<string, [number, number]>;
     // Lines start at 0, 3, 10, 15 and 21: `b` is at 5 and `1` ends at 9; `c` is at 12 and its
     // value ends after `[y, z]` and its newline; `x` is at 15+4, `[y, z]` spans 21+4 to 21+10.
-    expect(table.get('b')).toEqual([5, 9]);
-    expect(table.get('c')).toEqual([12, text.length]);
-    expect(doc!.offsets.get(a.c)).toEqual([[19, 20], [25, 31]]);
+    expect(doc!.offsets.fieldRange(a, 'b')).toEqual([5, 9]);
+    expect(doc!.offsets.fieldRange(a, 'c')).toEqual([12, text.length]);
+    expect(doc!.offsets.fieldRange(a, 'd')).toBeUndefined();
+    expect(doc!.offsets.items(a.c)).toEqual([[19, 20], [25, 31]]);
+    expect(doc!.offsets.itemRange(a.c, 1)).toEqual([25, 31]);
+    expect(doc!.offsets.itemRange(a.c, 2)).toBeUndefined();
+    expect(doc!.offsets.itemRange(a.c, -1)).toBeUndefined();
+  });
+
+  it('keeps one range per key, the last one, in the place of the first', () => {
+    // `a` at 0 and again at 10 (its value `3` ends at 14), `b` at 5 (its value ends at 9).
+    const text = 'a: 1\nb: 2\na: 3\n';
+    const [doc] = parseYamlStream(text);
+    expect(doc!.data).toEqual({ a: 3, b: 2 });
+    expect(doc!.offsets.fields(doc!.data as object)).toEqual([
+      ['a', [10, 14]],
+      ['b', [5, 9]],
+    ]);
+    expect(doc!.problems.map((p) => [p.code, p.start])).toEqual([['duplicate-key', 10]]);
+  });
+
+  it('places the range of an integer-like key, which comes first in the object, by its name', () => {
+    // `b` at 0 (value ends at 4), `"2"` at 5 (value `x` ends at 11), `a` at 12 (ends at 16).
+    const text = 'b: 1\n"2": x\na: 3\n';
+    const [doc] = parseYamlStream(text);
+    expect(Object.keys(doc!.data as object)).toEqual(['2', 'b', 'a']);
+    expect(doc!.offsets.fieldRange(doc!.data as object, '2')).toEqual([5, 11]);
+    expect(doc!.offsets.fieldRange(doc!.data as object, 'b')).toEqual([0, 4]);
+    expect(doc!.offsets.fieldRange(doc!.data as object, 'a')).toEqual([12, 16]);
+  });
+
+  it('gives a merged key the range it has where it was written', () => {
+    // `{x: 1}` sits at 9–15, `x` at 10 with its value ending at 14; `z` is at 30, its value ends at
+    // 34 (not `y`: a YAML 1.1 boolean).
+    const text = 'base: &b {x: 1}\nm:\n  <<: *b\n  z: 2\n';
+    const [doc] = parseYamlStream(text);
+    const m = (doc!.data as { m: object }).m;
+    expect(m).toEqual({ z: 2, x: 1 });
+    expect(doc!.offsets.fields(m)).toEqual([
+      ['z', [30, 34]],
+      ['x', [10, 14]],
+    ]);
   });
 
   it('hands documents with anchors, tags or nested sequences on one line to the library, one at a time', () => {

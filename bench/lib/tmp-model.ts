@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import { discover } from '../../src/loaders/discover.js';
+import { loadManifestBytes } from '../../src/loaders/manifests/index.js';
+import { buildModel } from '../../src/model/build.js';
+import { loadCatalogue } from '../../src/rules/catalogue.js';
+const g = (globalThis as any).gc;
+const mb = () => { g(); g(); return Math.round(process.memoryUsage().heapUsed / 1e6); };
+const catalogue = await loadCatalogue();
+const found = discover([process.argv[2]!], { cwd: process.cwd() });
+const documents: any[] = [];
+for (const input of found.inputs) for (const d of loadManifestBytes(fs.readFileSync(input.path), { kind: 'file', path: input.path }).documents) documents.push(d);
+const m0 = mb();
+if (process.argv[3]) (await import('node:v8')).writeHeapSnapshot('/tmp/A.heapsnapshot');
+const model = buildModel(documents, catalogue.tables);
+const m1 = mb();
+let origins = 0;
+for (const s of model.subjects as any[]) if (s.origins) { origins += s.origins.size; s.origins = null; }
+const m2 = mb();
+const counts: Record<string, number> = {};
+for (const s of model.subjects as any[]) counts[s.target] = (counts[s.target] ?? 0) + 1;
+for (const s of model.subjects as any[]) s.data = null;
+const m3 = mb();
+if (process.argv[3]) (await import('node:v8')).writeHeapSnapshot('/tmp/B.heapsnapshot');
+console.log({ docs: m0, model: m1 - m0, originsMB: m1 - m2, originEntries: origins, subjectDataMB: m2 - m3, rest: m3 - m0, counts, keep: documents.length + model.subjects.length });
