@@ -39,10 +39,17 @@ function finding(f: Finding): Record<string, unknown> {
   return out;
 }
 
-export function jsonReport(ctx: ReportContext): string {
+/** Findings per piece of the report (about 800 KB of JSON). */
+const PIECE = 1000;
+
+/**
+ * The report, in pieces (see Reporter): exactly the text of `JSON.stringify(report, null, 2)`
+ * and a line break, without ever holding the whole of it.
+ */
+export function* jsonReport(ctx: ReportContext): Generator<string> {
   const active = ctx.result.findings.filter((f) => !f.suppression);
   const counts = countBySeverity(active);
-  const doc = {
+  const head = {
     version: 1,
     tool: { name: ctx.tool.name, version: ctx.tool.version },
     summary: {
@@ -56,7 +63,8 @@ export function jsonReport(ctx: ReportContext): string {
       skipped: ctx.result.stats.skipped,
       unreadable: ctx.result.stats.failed,
     },
-    findings: ctx.result.findings.map(finding),
+  };
+  const tail = {
     skippedPaths: ctx.result.skippedPaths,
     errors: ctx.result.errors.map((e) => {
       const out: Record<string, unknown> = { message: e.message };
@@ -66,5 +74,22 @@ export function jsonReport(ctx: ReportContext): string {
       return out;
     }),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  const all = ctx.result.findings;
+  if (all.length === 0) {
+    yield JSON.stringify({ ...head, findings: [], ...tail }, null, 2) + '\n';
+    return;
+  }
+  // `{ head…, "findings": [` then the findings, PIECE at a time, each piece cut out of the text
+  // of `{ "findings": [ … ] }` (which indents them as they are indented in the whole), then
+  // `], tail… }`.
+  const open = JSON.stringify(head, null, 2);
+  yield `${open.slice(0, -2)},\n  "findings": [\n`;
+  const prefix = '{\n  "findings": [\n'.length;
+  const suffix = '\n  ]\n}'.length;
+  for (let from = 0; from < all.length; from += PIECE) {
+    const part = JSON.stringify({ findings: all.slice(from, from + PIECE).map(finding) }, null, 2);
+    yield part.slice(prefix, part.length - suffix) + (from + PIECE < all.length ? ',\n' : '\n');
+  }
+  const close = JSON.stringify(tail, null, 2);
+  yield `  ],\n${close.slice(2)}\n`;
 }

@@ -18,5 +18,9 @@ export interface ReportContext {
   options: Record<string, unknown>;
 }
 
-/** Renders one report; returns the whole text (reports are small next to their input). */
-export type Reporter = (ctx: ReportContext) => string;
+/**
+ * Renders one report: the whole text, or its pieces in order for a report that can run to tens
+ * of megabytes (JSON). Each piece is masked for secrets on its own (src/cli/output.ts), so a piece
+ * must end at a line break between two findings, where no secret can run across.
+ */
+export type Reporter = (ctx: ReportContext) => string | Iterable<string>;

@@ -23,64 +23,80 @@ interface Entry {
 
 /** The needles that occur in `text`. */
 export function occurring(text: string, needles: Iterable<string>): Set<string> {
-  const found = new Set<string>();
-  const long: string[] = [];
-  const short: string[] = [];
-  for (const n of new Set(needles)) {
-    if (n.length < WINDOW) {
-      if (text.includes(n)) found.add(n);
-    } else if (n.length >= WINDOW + MIN_STRIDE - 1) long.push(n);
-    else short.push(n);
-  }
-  if (text.length < WINDOW) return found;
-  if (long.length) sampledPass(text, long, found);
-  if (short.length) rollingPass(text, short, found);
-  return found;
+  return new SubstringSearch(needles).in(text);
 }
 
-function sampledPass(text: string, needles: string[], found: Set<string>): void {
-  let shortest = Infinity;
-  for (const n of needles) shortest = Math.min(shortest, n.length);
-  const stride = Math.min(MAX_STRIDE, shortest - WINDOW + 1);
-  const index = new HashIndex<Entry>();
-  for (const needle of needles) for (let offset = 0; offset < stride; offset++) index.add(hash(needle, offset), { needle, offset });
-  let pending = needles.length;
-  const last = text.length - WINDOW;
-  for (let i = 0; i <= last; i += stride) {
-    const h = hash(text, i);
-    if (!index.maybe(h)) continue;
-    const entries = index.get(h);
-    if (!entries) continue;
-    for (const { needle, offset } of entries) {
-      if (found.has(needle) || i < offset) continue;
-      if (text.startsWith(needle, i - offset)) {
-        found.add(needle);
-        if (--pending === 0) return;
-      }
+/** A set of needles indexed once, to search many texts (a report written in pieces). */
+export class SubstringSearch {
+  private readonly tiny: string[] = [];
+  private readonly long: string[] = [];
+  private readonly short: string[] = [];
+  private readonly stride: number = MAX_STRIDE;
+  private readonly longIndex = new HashIndex<Entry>();
+  private readonly shortIndex = new HashIndex<string>();
+
+  constructor(needles: Iterable<string>) {
+    for (const n of new Set(needles)) {
+      if (n.length < WINDOW) this.tiny.push(n);
+      else if (n.length >= WINDOW + MIN_STRIDE - 1) this.long.push(n);
+      else this.short.push(n);
     }
+    let shortest = Infinity;
+    for (const n of this.long) shortest = Math.min(shortest, n.length);
+    this.stride = Math.min(MAX_STRIDE, shortest - WINDOW + 1);
+    for (const needle of this.long) for (let offset = 0; offset < this.stride; offset++) this.longIndex.add(hash(needle, offset), { needle, offset });
+    for (const n of this.short) this.shortIndex.add(hash(n, 0), n);
   }
-}
 
-function rollingPass(text: string, needles: string[], found: Set<string>): void {
-  const index = new HashIndex<string>();
-  for (const n of needles) index.add(hash(n, 0), n);
-  let pending = needles.length;
-  // BASE^(WINDOW-1), to take the leaving character out of the hash.
-  let top = 1;
-  for (let i = 1; i < WINDOW; i++) top = Math.imul(top, BASE);
-  let h = hash(text, 0);
-  for (let i = 0; ; i++) {
-    const candidates = index.maybe(h) ? index.get(h) : undefined;
-    if (candidates) {
-      for (const n of candidates) {
-        if (!found.has(n) && text.startsWith(n, i)) {
-          found.add(n);
+  /** The needles that occur in `text`. */
+  in(text: string): Set<string> {
+    const found = new Set<string>();
+    for (const n of this.tiny) if (text.includes(n)) found.add(n);
+    if (text.length < WINDOW) return found;
+    if (this.long.length) this.sampledPass(text, found);
+    if (this.short.length) this.rollingPass(text, found);
+    return found;
+  }
+
+  private sampledPass(text: string, found: Set<string>): void {
+    const { stride, longIndex: index } = this;
+    let pending = this.long.length;
+    const last = text.length - WINDOW;
+    for (let i = 0; i <= last; i += stride) {
+      const h = hash(text, i);
+      if (!index.maybe(h)) continue;
+      const entries = index.get(h);
+      if (!entries) continue;
+      for (const { needle, offset } of entries) {
+        if (found.has(needle) || i < offset) continue;
+        if (text.startsWith(needle, i - offset)) {
+          found.add(needle);
           if (--pending === 0) return;
         }
       }
     }
-    if (i + WINDOW >= text.length) break;
-    h = (Math.imul(h - Math.imul(text.charCodeAt(i), top), BASE) + text.charCodeAt(i + WINDOW)) | 0;
+  }
+
+  private rollingPass(text: string, found: Set<string>): void {
+    const index = this.shortIndex;
+    let pending = this.short.length;
+    // BASE^(WINDOW-1), to take the leaving character out of the hash.
+    let top = 1;
+    for (let i = 1; i < WINDOW; i++) top = Math.imul(top, BASE);
+    let h = hash(text, 0);
+    for (let i = 0; ; i++) {
+      const candidates = index.maybe(h) ? index.get(h) : undefined;
+      if (candidates) {
+        for (const n of candidates) {
+          if (!found.has(n) && text.startsWith(n, i)) {
+            found.add(n);
+            if (--pending === 0) return;
+          }
+        }
+      }
+      if (i + WINDOW >= text.length) break;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), top), BASE) + text.charCodeAt(i + WINDOW)) | 0;
+    }
   }
 }
 

@@ -1,10 +1,11 @@
-// The github and junit reporters on hand-made findings: escaping, severities, suppressed and
-// fileless findings.
+// The github, junit and json reporters on hand-made findings: escaping, severities, suppressed and
+// fileless findings, the JSON report written in pieces.
 
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/scan.js';
 import type { Finding, Severity } from '../../src/model/types.js';
 import { githubReport } from '../../src/report/github.js';
+import { jsonReport } from '../../src/report/json.js';
 import { junitReport } from '../../src/report/junit.js';
 import type { ReportContext } from '../../src/report/types.js';
 import { AigisError } from '../../src/util/errors.js';
@@ -80,5 +81,29 @@ describe('junit', () => {
     expect(xml).toContain('<testsuite name="aigis input" tests="1" failures="0" errors="1" skipped="0">');
     expect(xml).toContain('<error message="no such file or directory">gone.yaml: no such file or directory</error>');
     expect(xml).toMatch(/<testsuites name="aigis 0\.1\.0" tests="3" failures="1" errors="1" skipped="1">/);
+  });
+});
+
+describe('json', () => {
+  // Findings that differ from one another, so that a piece dropped, doubled or out of order shows.
+  const many = (n: number): Finding[] =>
+    Array.from({ length: n }, (_, i) => finding({ message: `finding ${i}`, fingerprint: i.toString(16).padStart(32, '0') }));
+
+  it.each([0, 1, 999, 1000, 1001, 2500])('writes %i findings in pieces that make one pretty-printed document', async (n) => {
+    const c = await ctx(many(n), [new AigisError('cannot read: EACCES', { file: 'k8s/secret.yaml' })]);
+    c.result.skippedPaths = [{ path: 'vendor', reason: 'excluded' }];
+    const pieces = [...jsonReport(c)];
+    const text = pieces.join('');
+    const doc = JSON.parse(text) as { version: number; summary: { findings: number }; findings: Array<{ message: string }>; skippedPaths: unknown[]; errors: unknown[] };
+    // The pieces read as the document written at once would: two-space indents, a final newline.
+    expect(text).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+    expect(Object.keys(doc)).toEqual(['version', 'tool', 'summary', 'findings', 'skippedPaths', 'errors']);
+    expect(doc.summary.findings).toBe(n);
+    expect(doc.findings.map((f) => f.message)).toEqual(Array.from({ length: n }, (_, i) => `finding ${i}`));
+    expect(doc.skippedPaths).toEqual([{ path: 'vendor', reason: 'excluded' }]);
+    expect(doc.errors).toEqual([{ message: 'cannot read: EACCES', file: 'k8s/secret.yaml' }]);
+    // Head, one piece per thousand findings, tail; every piece but the last ends a line.
+    expect(pieces.length).toBe(n === 0 ? 1 : 2 + Math.ceil(n / 1000));
+    for (const p of pieces) expect(p.endsWith('\n')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 // Helm's `# Source:` comments. Anything that is not a Kubernetes object is skipped and counted.
 
 import type { LoadedDocument, Position, Problem, Source } from '../../model/types.js';
-import { parsePointer } from '../../util/pointer.js';
+import { unescapeSegment } from '../../util/pointer.js';
 import { LineIndex } from '../../util/line-index.js';
 import { DEFAULT_YAML_LIMITS, parseYamlStream, type YamlDocument, type YamlLimits } from './yaml.js';
 
@@ -155,21 +155,29 @@ function makeDocument(
 
 /** Position of `pointer`, or of its nearest existing ancestor (the object itself at worst). */
 export function locateIn(root: unknown, pointer: string, doc: YamlDocument, lines: LineIndex): Position {
-  let best: [number, number] = [doc.start, doc.end];
+  // Called for every finding: the pointer is walked in place, without an array of segments.
+  let start = doc.start;
+  let end = doc.end;
   let cur: unknown = root;
-  for (const seg of parsePointer(pointer)) {
+  const offsets = doc.offsets;
+  for (let from = 1; from <= pointer.length && pointer !== ''; ) {
     if (cur === null || typeof cur !== 'object') break;
-    let range: [number, number] | undefined;
+    let to = pointer.indexOf('/', from);
+    if (to < 0) to = pointer.length;
+    const seg = unescapeSegment(pointer.slice(from, to));
+    let cell: number;
     if (Array.isArray(cur)) {
       const i = /^\d+$/.test(seg) ? Number(seg) : -1;
-      range = doc.offsets.itemRange(cur, i);
+      cell = offsets.itemCell(cur, i);
       cur = cur[i];
     } else {
-      range = doc.offsets.fieldRange(cur as object, seg);
+      cell = offsets.fieldCell(cur as object, seg);
       cur = (cur as Record<string, unknown>)[seg];
     }
-    if (!range) break;
-    best = range;
+    if (cell < 0) break;
+    start = offsets.start(cell);
+    end = offsets.end(cell);
+    from = to + 1;
   }
-  return lines.range(best[0], best[1]);
+  return lines.range(start, end);
 }

@@ -103,26 +103,51 @@ export class OffsetIndex {
 
   /** Where `key` of map `obj` runs, if the map has it. */
   fieldRange(obj: object, key: string): [number, number] | undefined {
-    const at = this.at.get(obj);
-    if (at === undefined) return undefined;
-    let i = 0;
-    for (const k in obj) {
-      if (k === key) return this.range(at, i);
-      i++;
-    }
-    return undefined;
+    const cell = this.fieldCell(obj, key);
+    return cell < 0 ? undefined : [this.cells[cell]!, this.cells[cell + 1]!];
   }
 
   /** Where item `index` of sequence `arr` runs, if it has that item. */
   itemRange(arr: unknown[], index: number): [number, number] | undefined {
+    const cell = this.itemCell(arr, index);
+    return cell < 0 ? undefined : [this.cells[cell]!, this.cells[cell + 1]!];
+  }
+
+  // The cell of a field's or item's start (its end is the next cell), or -1: for callers that
+  // walk many fields (locateIn) without a pair per step.
+  fieldCell(obj: object, key: string): number {
+    const at = this.at.get(obj);
+    if (at === undefined) return -1;
+    let i = 0;
+    for (const k in obj) {
+      if (k === key) return this.cell(at, i);
+      i++;
+    }
+    return -1;
+  }
+
+  itemCell(arr: unknown[], index: number): number {
     const at = this.at.get(arr);
-    return at === undefined ? undefined : this.range(at, index);
+    return at === undefined ? -1 : this.cell(at, index);
+  }
+
+  start(cell: number): number {
+    return this.cells[cell]!;
+  }
+
+  end(cell: number): number {
+    return this.cells[cell + 1]!;
+  }
+
+  private cell(at: number, i: number): number {
+    if (i < 0 || i >= this.cells[at]!) return -1;
+    const cell = at + 1 + 2 * i;
+    return this.cells[cell] === NONE ? -1 : cell;
   }
 
   private range(at: number, i: number): [number, number] | undefined {
-    if (i < 0 || i >= this.cells[at]!) return undefined;
-    const start = this.cells[at + 1 + 2 * i]!;
-    return start === NONE ? undefined : [start, this.cells[at + 2 + 2 * i]!];
+    const cell = this.cell(at, i);
+    return cell < 0 ? undefined : [this.cells[cell]!, this.cells[cell + 1]!];
   }
 
   /** [key, [start, end]] per field of map `obj` that has a range, in key order (tests, tools). */
