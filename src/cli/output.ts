@@ -90,22 +90,40 @@ export function maskSecrets(text: string, secrets: ReadonlySet<string>): string 
  */
 function secretsToMask(text: string, secrets: ReadonlySet<string>): Iterable<string> {
   if (secrets.size < 8) return secrets;
-  const { search, all, escaped } = searchFor(secrets);
-  const present = search.in(text);
-  if (all.some((s) => s.includes('…') || (escaped.get(s) !== s && present.has(escaped.get(s)!)))) return secrets;
-  return all.filter((s) => present.has(s));
+  const search = searchFor(secrets);
+  if (search.holdsEllipsis) return secrets;
+  const present = search.needles.in(text);
+  if (search.escapedDiffer.some((e) => present.has(e))) return secrets;
+  return search.all.filter((s) => present.has(s));
+}
+
+interface SecretSearch {
+  size: number;
+  all: string[];
+  /** Secrets and their JSON-escaped spellings, indexed. */
+  needles: SubstringSearch;
+  /** A secret holds `…` (a mask could then make another appear): mask all of them. */
+  holdsEllipsis: boolean;
+  /** The JSON-escaped spellings that differ from their secret. */
+  escapedDiffer: string[];
 }
 
 // The search for a set of secrets, built once per set (a report is masked piece by piece, and
 // indexing a thousand secrets per piece would cost more than the search). Rebuilt if the set grew.
-const searches = new WeakMap<ReadonlySet<string>, { size: number; search: SubstringSearch; all: string[]; escaped: Map<string, string> }>();
+const searches = new WeakMap<ReadonlySet<string>, SecretSearch>();
 
-function searchFor(secrets: ReadonlySet<string>): { search: SubstringSearch; all: string[]; escaped: Map<string, string> } {
+function searchFor(secrets: ReadonlySet<string>): SecretSearch {
   const known = searches.get(secrets);
   if (known && known.size === secrets.size) return known;
   const all = [...secrets];
-  const escaped = new Map(all.map((s) => [s, JSON.stringify(s).slice(1, -1)]));
-  const built = { size: secrets.size, search: new SubstringSearch(all.flatMap((s) => [s, escaped.get(s)!])), all, escaped };
+  const escaped = all.map((s) => JSON.stringify(s).slice(1, -1));
+  const built: SecretSearch = {
+    size: secrets.size,
+    all,
+    needles: new SubstringSearch([...all, ...escaped]),
+    holdsEllipsis: all.some((s) => s.includes('…')),
+    escapedDiffer: escaped.filter((e, i) => e !== all[i]),
+  };
   searches.set(secrets, built);
   return built;
 }
