@@ -6,7 +6,8 @@ import type { YamlDocument } from '../../src/loaders/manifests/yaml.js';
 
 type Canonical = unknown;
 
-function value(v: unknown, doc: YamlDocument, depth: number): Canonical {
+// `block`: the offsets block of `v` (offsets.ts), -1 if it has none.
+function value(v: unknown, doc: YamlDocument, depth: number, block: number): Canonical {
   if (depth > 600) return '…';
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
@@ -22,13 +23,16 @@ function value(v: unknown, doc: YamlDocument, depth: number): Canonical {
     default:
       return `${typeof v}:${String(v)}`;
   }
+  const entries = doc.offsets.entries(block);
+  const child = (i: number) => entries[i]?.[2] ?? -1;
   if (Array.isArray(v)) {
-    return { seq: v.map((x) => value(x, doc, depth + 1)), offsets: doc.offsets.items(v) ?? 'none' };
+    return { seq: v.map((x, i) => value(x, doc, depth + 1, child(i))), offsets: block < 0 ? 'none' : entries.map(([s, e]) => [s, e]) };
   }
   const proto = Object.getPrototypeOf(v) === Object.prototype ? undefined : 'odd prototype';
+  const keys = Object.keys(v as object);
   return {
-    map: Object.keys(v as object).map((k) => [k, value((v as Record<string, unknown>)[k], doc, depth + 1)]),
-    offsets: doc.offsets.fields(v as object) ?? 'none',
+    map: keys.map((k, i) => [k, value((v as Record<string, unknown>)[k], doc, depth + 1, child(i))]),
+    offsets: block < 0 ? 'none' : keys.flatMap((k, i) => (entries[i] && entries[i][0] >= 0 ? [[k, [entries[i][0], entries[i][1]]]] : [])),
     ...(proto ? { proto } : {}),
   };
 }
@@ -42,7 +46,7 @@ export function canonical(docs: YamlDocument[]): Canonical {
     end: d.end,
     helmSource: d.helmSource ?? null,
     problems: d.problems.map((p) => ({ ...p })),
-    data: value(d.data, d, 0),
+    data: value(d.data, d, 0, d.offsets.root),
   }));
 }
 

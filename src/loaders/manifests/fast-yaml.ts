@@ -240,6 +240,7 @@ class DocumentParser {
     const data = this.isDash(this.nAt) ? this.seq(0, this.nAt, 0) : this.map(0, this.nAt, 0);
     if (!this.nEnd) throw BAIL;
     doc.data = data;
+    this.offsets.root = this.offsets.blockOf(data);
     doc.start = this.vs;
     doc.end = this.v1;
     // Trivia after the top-level collection (indent 0) always move to the document's end.
@@ -342,7 +343,7 @@ class DocumentParser {
       }
       const value = this.mapValue(indent, this.kAfter, depth + 1);
       setKey(obj, key, value);
-      addField(offs, key, kStart, this.v1, duplicate);
+      addField(offs, key, kStart, this.v1, this.offsets.blockOf(value), duplicate);
       end1 = this.v2;
       if (this.nEnd || this.nIndent < indent) break;
       if (this.nIndent > indent || this.isDash(this.nAt)) throw BAIL;
@@ -378,7 +379,7 @@ class DocumentParser {
         arr.push(this.leaf(c, indent, depth + 1));
         this.scan(this.le, indent, this.keepsTrailing);
       }
-      offs.push(this.vs, this.v1);
+      offs.push(this.vs, this.v1, this.offsets.blockOf(arr[arr.length - 1]));
       end1 = this.v2;
       if (this.nEnd || this.nIndent < indent) break;
       if (this.nIndent > indent) throw BAIL;
@@ -554,7 +555,7 @@ class DocumentParser {
     while (text.charCodeAt(i) !== RBRACK) {
       const v = this.flowNode(i, depth + 1);
       arr.push(v);
-      offs.push(this.vs, this.v1);
+      offs.push(this.vs, this.v1, this.offsets.blockOf(v));
       i = this.skipSpaces(this.v1);
       const c = text.charCodeAt(i);
       if (c === COMMA) i = this.skipSpaces(i + 1);
@@ -607,8 +608,9 @@ class DocumentParser {
       if (duplicate) {
         this.problems.push({ code: 'duplicate-key', message: `duplicate key "${key}": Kubernetes keeps only one of the values`, start: kStart, end: kEnd, key });
       }
-      setKey(obj, key, this.flowNode(i, depth + 1));
-      addField(offs, key, kStart, this.v1, duplicate);
+      const value = this.flowNode(i, depth + 1);
+      setKey(obj, key, value);
+      addField(offs, key, kStart, this.v1, this.offsets.blockOf(value), duplicate);
       i = this.skipSpaces(this.v1);
       const c2 = text.charCodeAt(i);
       if (c2 === COMMA) i = this.skipSpaces(i + 1);

@@ -3,7 +3,6 @@
 // Helm's `# Source:` comments. Anything that is not a Kubernetes object is skipped and counted.
 
 import type { LoadedDocument, Position, Problem, Source } from '../../model/types.js';
-import { unescapeSegment } from '../../util/pointer.js';
 import { LineIndex } from '../../util/line-index.js';
 import { DEFAULT_YAML_LIMITS, parseYamlStream, type YamlDocument, type YamlLimits } from './yaml.js';
 
@@ -155,29 +154,6 @@ function makeDocument(
 
 /** Position of `pointer`, or of its nearest existing ancestor (the object itself at worst). */
 export function locateIn(root: unknown, pointer: string, doc: YamlDocument, lines: LineIndex): Position {
-  // Called for every finding: the pointer is walked in place, without an array of segments.
-  let start = doc.start;
-  let end = doc.end;
-  let cur: unknown = root;
-  const offsets = doc.offsets;
-  for (let from = 1; from <= pointer.length && pointer !== ''; ) {
-    if (cur === null || typeof cur !== 'object') break;
-    let to = pointer.indexOf('/', from);
-    if (to < 0) to = pointer.length;
-    const seg = unescapeSegment(pointer.slice(from, to));
-    let cell: number;
-    if (Array.isArray(cur)) {
-      const i = /^\d+$/.test(seg) ? Number(seg) : -1;
-      cell = offsets.itemCell(cur, i);
-      cur = cur[i];
-    } else {
-      cell = offsets.fieldCell(cur as object, seg);
-      cur = (cur as Record<string, unknown>)[seg];
-    }
-    if (cell < 0) break;
-    start = offsets.start(cell);
-    end = offsets.end(cell);
-    from = to + 1;
-  }
-  return lines.range(start, end);
+  const cell = doc.offsets.cellAt(root, pointer);
+  return cell < 0 ? lines.range(doc.start, doc.end) : lines.range(doc.offsets.start(cell), doc.offsets.end(cell));
 }

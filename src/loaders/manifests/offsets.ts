@@ -1,90 +1,102 @@
 // Source offsets of the fields of one parsed YAML document, kept flat: the ranges of every map and
-// sequence sit in one Int32Array per document, and each collection only has its start there. As
-// a Map of [start, end] pairs per collection they held three quarters of the parsed heap (134 of
-// 179 MB for the 20,000 objects of bench/manifests) and the garbage collector copied all of it
-// twice; a typed array is not even scanned (bench/README.md).
+// sequence sit in one Int32Array per document, each field with the block of its value, so that a
+// pointer is followed from the root block without any table keyed by object. As a Map of
+// [start, end] pairs per collection, keyed by collection, they held three quarters of the parsed
+// heap (134 of 179 MB for the 20,000 objects of bench/manifests) and the garbage collector copied
+// all of it twice; a typed array is not even scanned (bench/README.md).
 
-/** A map's fields as the parsers collect them, in source order: key, start, end, key, start, end, … */
+/** A map's fields as the parsers collect them, in source order: key, start, end, child block, … */
 export type MapOffsets = Array<string | number>;
-/** A sequence's items as the parsers collect them: start, end, start, end, … */
+/** A sequence's items as the parsers collect them: start, end, child block, … */
 export type SeqOffsets = number[];
+
+/** Cells per field or item: start, end, block of its value (-1: a scalar). */
+const CELLS = 3;
+const NONE = -1;
 
 /**
  * Record where `key` runs in a map being collected. A duplicate key (the document keeps the last
  * value) moves the key's range but not its place, as it moves the value but not the key.
  */
-export function addField(fields: MapOffsets, key: string, start: number, end: number, duplicate: boolean): void {
+export function addField(fields: MapOffsets, key: string, start: number, end: number, child: number, duplicate: boolean): void {
   if (duplicate) {
-    for (let i = 0; i < fields.length; i += 3) {
+    for (let i = 0; i < fields.length; i += CELLS + 1) {
       if (fields[i] === key) {
         fields[i + 1] = start;
         fields[i + 2] = end;
+        fields[i + 3] = child;
         return;
       }
     }
   }
-  fields.push(key, start, end);
+  fields.push(key, start, end, child);
 }
 
-const NONE = -1;
-
 /**
- * The offsets of every collection of one document. A map's ranges are stored in the order of its
- * keys in the parsed object (`for…in` order), so that no key is stored twice; a sequence's in
- * item order. Each collection's block starts with its number of entries.
+ * The offsets of every collection of one document, as blocks: a count, then start, end and child
+ * block per entry. A map's entries are in the order of its keys in the parsed object (`for…in`
+ * order), so that no key is stored; a sequence's in item order.
  */
 export class OffsetIndex {
-  // A Map, not a WeakMap: it lives exactly as long as the document, and a few hundred thousand
-  // WeakMap entries cost the garbage collector seconds on large inputs (bench/README.md).
-  private readonly at = new Map<object, number>();
   private cells: Int32Array;
   private used = 0;
+  // The collection closed last and its block: the parsers read it right after parsing a value.
+  private lastNode: object | undefined;
+  private lastBlock = NONE;
+  /** Block of the document's root collection (NONE: the root is a scalar, or there is none). */
+  root = NONE;
 
-  /** `capacity`: the number of offsets expected (it grows as needed). */
+  /** `capacity`: the number of cells expected (it grows as needed). */
   constructor(capacity = 64) {
     this.cells = new Int32Array(Math.max(16, capacity));
   }
 
-  addMap(obj: Record<string, unknown>, fields: MapOffsets): void {
+  /** The block of `value` if it is the collection closed last, else NONE. */
+  blockOf(value: unknown): number {
+    return value !== null && typeof value === 'object' && value === this.lastNode ? this.lastBlock : NONE;
+  }
+
+  /** Record a closed map; its block. */
+  addMap(obj: Record<string, unknown>, fields: MapOffsets): number {
+    const W = CELLS + 1;
     let n = 0;
     let inOrder = true;
     for (const key in obj) {
-      if (fields[n * 3] !== key) inOrder = false;
+      if (fields[n * W] !== key) inOrder = false;
       n++;
     }
     const at = this.open(obj, n);
     const cells = this.cells;
-    if (inOrder && n * 3 === fields.length) {
-      for (let i = 0; i < n; i++) {
-        cells[at + 1 + 2 * i] = fields[3 * i + 1] as number;
-        cells[at + 2 + 2 * i] = fields[3 * i + 2] as number;
-      }
-      return;
+    if (inOrder && n * W === fields.length) {
+      for (let i = 0; i < n; i++) for (let c = 0; c < CELLS; c++) cells[at + 1 + CELLS * i + c] = fields[W * i + 1 + c] as number;
+      return at;
     }
     // Integer-like keys come first in an object whatever their place in the source, and keys
     // merged with `<<` may have no range: place each key's range by name.
     const byKey = new Map<string, number>();
-    for (let i = 0; i < fields.length; i += 3) byKey.set(fields[i] as string, i);
+    for (let i = 0; i < fields.length; i += W) byKey.set(fields[i] as string, i);
     let i = 0;
     for (const key in obj) {
       const f = byKey.get(key);
-      cells[at + 1 + 2 * i] = f === undefined ? NONE : (fields[f + 1] as number);
-      cells[at + 2 + 2 * i] = f === undefined ? NONE : (fields[f + 2] as number);
+      for (let c = 0; c < CELLS; c++) cells[at + 1 + CELLS * i + c] = f === undefined ? NONE : (fields[f + 1 + c] as number);
       i++;
     }
+    return at;
   }
 
-  addSeq(arr: unknown[], items: SeqOffsets): void {
-    const n = items.length >> 1;
+  /** Record a closed sequence; its block. */
+  addSeq(arr: unknown[], items: SeqOffsets): number {
+    const n = Math.floor(items.length / CELLS);
     const at = this.open(arr, n);
     const cells = this.cells;
-    for (let i = 0; i < 2 * n; i++) cells[at + 1 + i] = items[i]!;
+    for (let i = 0; i < CELLS * n; i++) cells[at + 1 + i] = items[i]!;
+    return at;
   }
 
-  /** Reserve the block of a collection of `n` entries; the index of its count. */
+  /** Reserve the block of a collection of `n` entries; its index. */
   private open(node: object, n: number): number {
     const at = this.used;
-    const need = at + 1 + 2 * n;
+    const need = at + 1 + CELLS * n;
     if (need > this.cells.length) {
       const grown = new Int32Array(Math.max(need, this.cells.length * 2));
       grown.set(this.cells.subarray(0, at));
@@ -92,43 +104,58 @@ export class OffsetIndex {
     }
     this.cells[at] = n;
     this.used = need;
-    this.at.set(node, at);
+    this.lastNode = node;
+    this.lastBlock = at;
     return at;
   }
 
-  /** Whether `node` is a collection of this document. */
-  has(node: object): boolean {
-    return this.at.has(node);
+  /**
+   * The cell of the deepest field or item of `pointer` (RFC 6901) found from `root`, the data the
+   * root block describes, or NONE. With `exact`, NONE unless the whole pointer was found.
+   */
+  cellAt(root: unknown, pointer: string, exact = false): number {
+    let block = this.root;
+    let cur = root;
+    let found = NONE;
+    // Called for every finding: the pointer is walked in place, without an array of segments.
+    for (let from = 1; from <= pointer.length && pointer !== ''; ) {
+      if (block === NONE || cur === null || typeof cur !== 'object') return exact ? NONE : found;
+      let to = pointer.indexOf('/', from);
+      if (to < 0) to = pointer.length;
+      let seg = pointer.slice(from, to);
+      if (seg.includes('~')) seg = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+      let cell: number;
+      if (Array.isArray(cur)) {
+        cell = this.cell(block, /^\d+$/.test(seg) ? Number(seg) : NONE);
+        cur = cur[Number(seg)];
+      } else {
+        cell = this.fieldCell(block, cur as object, seg);
+        cur = (cur as Record<string, unknown>)[seg];
+      }
+      if (cell === NONE) return exact ? NONE : found;
+      found = cell;
+      block = this.child(cell);
+      from = to + 1;
+    }
+    return found;
   }
 
-  /** Where `key` of map `obj` runs, if the map has it. */
-  fieldRange(obj: object, key: string): [number, number] | undefined {
-    const cell = this.fieldCell(obj, key);
-    return cell < 0 ? undefined : [this.cells[cell]!, this.cells[cell + 1]!];
-  }
-
-  /** Where item `index` of sequence `arr` runs, if it has that item. */
-  itemRange(arr: unknown[], index: number): [number, number] | undefined {
-    const cell = this.itemCell(arr, index);
-    return cell < 0 ? undefined : [this.cells[cell]!, this.cells[cell + 1]!];
-  }
-
-  // The cell of a field's or item's start (its end is the next cell), or -1: for callers that
-  // walk many fields (locateIn) without a pair per step.
-  fieldCell(obj: object, key: string): number {
-    const at = this.at.get(obj);
-    if (at === undefined) return -1;
+  /** The cell of field `key` of map `obj`, whose block is `block`, or NONE. */
+  fieldCell(block: number, obj: object, key: string): number {
+    if (block === NONE) return NONE;
     let i = 0;
     for (const k in obj) {
-      if (k === key) return this.cell(at, i);
+      if (k === key) return this.cell(block, i);
       i++;
     }
-    return -1;
+    return NONE;
   }
 
-  itemCell(arr: unknown[], index: number): number {
-    const at = this.at.get(arr);
-    return at === undefined ? -1 : this.cell(at, index);
+  /** The cell of entry `i` of `block`, or NONE (no such entry, or one without range). */
+  private cell(block: number, i: number): number {
+    if (block === NONE || i < 0 || i >= this.cells[block]!) return NONE;
+    const cell = block + 1 + CELLS * i;
+    return this.cells[cell] === NONE ? NONE : cell;
   }
 
   start(cell: number): number {
@@ -139,36 +166,25 @@ export class OffsetIndex {
     return this.cells[cell + 1]!;
   }
 
-  private cell(at: number, i: number): number {
-    if (i < 0 || i >= this.cells[at]!) return -1;
-    const cell = at + 1 + 2 * i;
-    return this.cells[cell] === NONE ? -1 : cell;
+  /** The block of the value at `cell` (NONE: a scalar). */
+  child(cell: number): number {
+    return this.cells[cell + 2]!;
   }
 
-  private range(at: number, i: number): [number, number] | undefined {
-    const cell = this.cell(at, i);
-    return cell < 0 ? undefined : [this.cells[cell]!, this.cells[cell + 1]!];
-  }
-
-  /** [key, [start, end]] per field of map `obj` that has a range, in key order (tests, tools). */
-  fields(obj: object): Array<[string, [number, number]]> | undefined {
-    const at = this.at.get(obj);
-    if (at === undefined) return undefined;
-    const out: Array<[string, [number, number]]> = [];
-    let i = 0;
-    for (const k in obj) {
-      const r = this.range(at, i++);
-      if (r) out.push([k, r]);
+  /** [start, end, child block] per entry of `block` (tests, tools); NONE for a key without range. */
+  entries(block: number): Array<[number, number, number]> {
+    const out: Array<[number, number, number]> = [];
+    if (block === NONE) return out;
+    for (let i = 0; i < this.cells[block]!; i++) {
+      const c = block + 1 + CELLS * i;
+      out.push([this.cells[c]!, this.cells[c + 1]!, this.cells[c + 2]!]);
     }
     return out;
   }
 
-  /** [start, end] per item of sequence `arr` (tests, tools). */
-  items(arr: unknown[]): Array<[number, number]> | undefined {
-    const at = this.at.get(arr);
-    if (at === undefined) return undefined;
-    const out: Array<[number, number]> = [];
-    for (let i = 0; i < this.cells[at]!; i++) out.push(this.range(at, i)!);
-    return out;
+  /** [start, end] of exactly `pointer` under `root`, if the document has it (tests, tools). */
+  rangeAt(root: unknown, pointer: string): [number, number] | undefined {
+    const cell = this.cellAt(root, pointer, true);
+    return cell === NONE ? undefined : [this.start(cell), this.end(cell)];
   }
 }

@@ -229,6 +229,7 @@ function convertDocument(doc: Document.Parsed, index: number, limits: YamlLimits
   const converter = new Converter(result, limits, base);
   try {
     result.data = converter.node(contents, 0);
+    result.offsets.root = converter.blockOf(result.data);
   } catch (err) {
     if (!(err instanceof Limit)) throw err;
     result.fatal = true;
@@ -247,6 +248,9 @@ class Converter {
   private readonly anchors = new Map<string, Node>();
   private readonly converted = new Map<Node, unknown>();
   private readonly sizes = new Map<Node, number>();
+  // Block of each collection made (offsets.ts): an alias shares its anchor's value, so the block
+  // of a value is not always the one closed last.
+  private readonly blocks = new Map<object, number>();
   private aliasNodes = 0;
 
   constructor(
@@ -254,6 +258,10 @@ class Converter {
     private readonly limits: YamlLimits,
     private readonly base: number,
   ) {}
+
+  blockOf(value: unknown): number {
+    return value !== null && typeof value === 'object' ? (this.blocks.get(value) ?? -1) : -1;
+  }
 
   private rangeOf(node: unknown): [number, number] {
     const r = (node as { range?: [number, number, number] | null } | null)?.range;
@@ -342,8 +350,9 @@ class Converter {
           key,
         });
       }
-      setKey(obj, key, this.node(item.value, depth + 1));
-      addField(offsets, key, start, end, duplicate);
+      const value = this.node(item.value, depth + 1);
+      setKey(obj, key, value);
+      addField(offsets, key, start, end, this.blockOf(value), duplicate);
     }
     // Explicit keys win over merged ones, whatever their order (YAML 1.1 merge spec).
     for (const merge of merges) {
@@ -354,12 +363,12 @@ class Converter {
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
           if (k in obj) continue;
           setKey(obj, k, v);
-          const r = this.doc.offsets.fieldRange(value as object, k);
-          if (r) addField(offsets, k, r[0], r[1], false);
+          const cell = this.doc.offsets.fieldCell(this.blockOf(value), value, k);
+          if (cell >= 0) addField(offsets, k, this.doc.offsets.start(cell), this.doc.offsets.end(cell), this.doc.offsets.child(cell), false);
         }
       }
     }
-    this.doc.offsets.addMap(obj, offsets);
+    this.blocks.set(obj, this.doc.offsets.addMap(obj, offsets));
     return obj;
   }
 
@@ -367,11 +376,12 @@ class Converter {
     const arr: unknown[] = [];
     const offsets: SeqOffsets = [];
     for (const item of node.items) {
-      arr.push(this.node(item, depth + 1));
+      const value = this.node(item, depth + 1);
+      arr.push(value);
       const r = this.rangeOf(item);
-      offsets.push(r[0], r[1]);
+      offsets.push(r[0], r[1], this.blockOf(value));
     }
-    this.doc.offsets.addSeq(arr, offsets);
+    this.blocks.set(arr, this.doc.offsets.addSeq(arr, offsets));
     return arr;
   }
 }

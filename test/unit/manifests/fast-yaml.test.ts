@@ -107,16 +107,22 @@ describe('fast YAML path: ordinary manifests', () => {
   it('locates keys and items at their offsets', () => {
     const text = 'a:\n  b: 1\n  c:\n  - x\n  - [y, z]\n';
     const [doc] = parseYamlStream(text);
-    const a = (doc!.data as { a: { c: unknown[] } }).a;
+    const at = (pointer: string) => doc!.offsets.rangeAt(doc!.data, pointer);
     // Lines start at 0, 3, 10, 15 and 21: `b` is at 5 and `1` ends at 9; `c` is at 12 and its
-    // value ends after `[y, z]` and its newline; `x` is at 15+4, `[y, z]` spans 21+4 to 21+10.
-    expect(doc!.offsets.fieldRange(a, 'b')).toEqual([5, 9]);
-    expect(doc!.offsets.fieldRange(a, 'c')).toEqual([12, text.length]);
-    expect(doc!.offsets.fieldRange(a, 'd')).toBeUndefined();
-    expect(doc!.offsets.items(a.c)).toEqual([[19, 20], [25, 31]]);
-    expect(doc!.offsets.itemRange(a.c, 1)).toEqual([25, 31]);
-    expect(doc!.offsets.itemRange(a.c, 2)).toBeUndefined();
-    expect(doc!.offsets.itemRange(a.c, -1)).toBeUndefined();
+    // value ends after `[y, z]` and its newline; `x` is at 15+4, `[y, z]` spans 21+4 to 21+10
+    // and its `z` 21+8 to 21+9.
+    expect(at('/a/b')).toEqual([5, 9]);
+    expect(at('/a/c')).toEqual([12, text.length]);
+    expect(at('/a/d')).toBeUndefined();
+    expect(at('/a/c/0')).toEqual([19, 20]);
+    expect(at('/a/c/1')).toEqual([25, 31]);
+    expect(at('/a/c/1/1')).toEqual([29, 30]);
+    expect(at('/a/c/2')).toBeUndefined();
+    expect(at('/a/c/-1')).toBeUndefined();
+    expect(at('/a/b/x')).toBeUndefined();
+    // Not exact: the deepest field found.
+    const cell = doc!.offsets.cellAt(doc!.data, '/a/c/7/x');
+    expect([doc!.offsets.start(cell), doc!.offsets.end(cell)]).toEqual([12, text.length]);
   });
 
   it('keeps one range per key, the last one, in the place of the first', () => {
@@ -124,9 +130,9 @@ describe('fast YAML path: ordinary manifests', () => {
     const text = 'a: 1\nb: 2\na: 3\n';
     const [doc] = parseYamlStream(text);
     expect(doc!.data).toEqual({ a: 3, b: 2 });
-    expect(doc!.offsets.fields(doc!.data as object)).toEqual([
-      ['a', [10, 14]],
-      ['b', [5, 9]],
+    expect(doc!.offsets.entries(doc!.offsets.root).map(([s, e]) => [s, e])).toEqual([
+      [10, 14],
+      [5, 9],
     ]);
     expect(doc!.problems.map((p) => [p.code, p.start])).toEqual([['duplicate-key', 10]]);
   });
@@ -136,22 +142,29 @@ describe('fast YAML path: ordinary manifests', () => {
     const text = 'b: 1\n"2": x\na: 3\n';
     const [doc] = parseYamlStream(text);
     expect(Object.keys(doc!.data as object)).toEqual(['2', 'b', 'a']);
-    expect(doc!.offsets.fieldRange(doc!.data as object, '2')).toEqual([5, 11]);
-    expect(doc!.offsets.fieldRange(doc!.data as object, 'b')).toEqual([0, 4]);
-    expect(doc!.offsets.fieldRange(doc!.data as object, 'a')).toEqual([12, 16]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/2')).toEqual([5, 11]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/b')).toEqual([0, 4]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/a')).toEqual([12, 16]);
   });
 
-  it('gives a merged key the range it has where it was written', () => {
+  it('gives a merged key the range it has where it was written, and an alias its anchor\'s fields', () => {
     // `{x: 1}` sits at 9–15, `x` at 10 with its value ending at 14; `z` is at 30, its value ends at
-    // 34 (not `y`: a YAML 1.1 boolean).
-    const text = 'base: &b {x: 1}\nm:\n  <<: *b\n  z: 2\n';
+    // 34 (not `y`: a YAML 1.1 boolean). `p: *b` at 35 (not `n`): `p/x` is the anchor's `x`.
+    const text = 'base: &b {x: 1}\nm:\n  <<: *b\n  z: 2\np: *b\n';
     const [doc] = parseYamlStream(text);
-    const m = (doc!.data as { m: object }).m;
-    expect(m).toEqual({ z: 2, x: 1 });
-    expect(doc!.offsets.fields(m)).toEqual([
-      ['z', [30, 34]],
-      ['x', [10, 14]],
-    ]);
+    expect(doc!.data).toEqual({ base: { x: 1 }, m: { z: 2, x: 1 }, p: { x: 1 } });
+    expect(doc!.offsets.rangeAt(doc!.data, '/m/z')).toEqual([30, 34]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/m/x')).toEqual([10, 14]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/p/x')).toEqual([10, 14]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/p')).toEqual([35, 40]);
+  });
+
+  it('follows escaped pointer segments', () => {
+    // `a/b` at 0 (value ends at 8), `c~d` at 9 (value ends at 15).
+    const text = '"a/b": 1\nc~d: 2\n';
+    const [doc] = parseYamlStream(text);
+    expect(doc!.offsets.rangeAt(doc!.data, '/a~1b')).toEqual([0, 8]);
+    expect(doc!.offsets.rangeAt(doc!.data, '/c~0d')).toEqual([9, 15]);
   });
 
   it('hands documents with anchors, tags or nested sequences on one line to the library, one at a time', () => {
