@@ -117,20 +117,38 @@ export class OffsetIndex {
     let block = this.root;
     let cur = root;
     let found = NONE;
-    // Called for every finding: the pointer is walked in place, without an array of segments.
+    // Called for every finding: the pointer is walked in place, each segment compared where it
+    // stands (no array of segments, no substring unless a segment is escaped).
     for (let from = 1; from <= pointer.length && pointer !== ''; ) {
       if (block === NONE || cur === null || typeof cur !== 'object') return exact ? NONE : found;
       let to = pointer.indexOf('/', from);
       if (to < 0) to = pointer.length;
-      let seg = pointer.slice(from, to);
-      if (seg.includes('~')) seg = seg.replace(/~1/g, '/').replace(/~0/g, '~');
-      let cell: number;
+      const tilde = pointer.indexOf('~', from);
+      const escaped = tilde >= 0 && tilde < to ? pointer.slice(from, to).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+      let cell = NONE;
       if (Array.isArray(cur)) {
-        cell = this.cell(block, /^\d+$/.test(seg) ? Number(seg) : NONE);
-        cur = cur[Number(seg)];
+        let index = to > from ? 0 : NONE;
+        for (let i = from; i < to && index >= 0; i++) {
+          const d = pointer.charCodeAt(i) - 48;
+          index = d >= 0 && d <= 9 ? index * 10 + d : NONE;
+        }
+        cell = this.cell(block, index);
+        cur = index >= 0 ? cur[index] : undefined;
       } else {
-        cell = this.fieldCell(block, cur as object, seg);
-        cur = (cur as Record<string, unknown>)[seg];
+        let i = 0;
+        let key: string | undefined;
+        const length = to - from;
+        for (const k in cur) {
+          if (escaped === undefined ? k.length === length && pointer.startsWith(k, from) : k === escaped) {
+            key = k;
+            break;
+          }
+          i++;
+        }
+        if (key !== undefined) {
+          cell = this.cell(block, i);
+          cur = (cur as Record<string, unknown>)[key];
+        }
       }
       if (cell === NONE) return exact ? NONE : found;
       found = cell;
