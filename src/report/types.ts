@@ -20,7 +20,8 @@ export interface ReportContext {
 
 /**
  * Renders one report: the whole text, or its pieces in order for a report that can run to tens
- * of megabytes (JSON). Each piece is masked for secrets on its own (src/cli/output.ts), so a piece
- * must end at a line break between two findings, where no secret can run across.
+ * of megabytes (JSON). Each piece is masked for secrets on its own (src/cli/output.ts), so pieces
+ * must meet outside any string the input supplied (between two findings), where no secret can run
+ * across.
  */
 export type Reporter = (ctx: ReportContext) => string | Iterable<string>;
