@@ -6,7 +6,9 @@ import type { InlineSuppression, LoadedDocument, Location, ObjectRef, Subject, T
  * ajv instance path resolves to the field the user wrote (or its nearest existing parent).
  */
 export class DocumentSubject implements Subject {
-  readonly origins = new Map<string, string>();
+  // Made on the first origin: most subjects (every object subject) mirror their node as it is,
+  // and tens of thousands of one-entry Maps cost the garbage collector (bench/README.md).
+  private origins: Map<string, string> | undefined;
   suppressions?: InlineSuppression[];
   relatedFor?: (instancePath: string) => Location[];
 
@@ -19,23 +21,24 @@ export class DocumentSubject implements Subject {
     readonly base: string,
     readonly object?: ObjectRef,
     readonly container?: string,
-  ) {
-    this.origins.set('', base);
-  }
+  ) {}
 
   /** Record that the subject field at `path` came from the document field at `pointer`. */
   origin(path: string, pointer: string): this {
-    this.origins.set(path, pointer);
+    (this.origins ??= new Map()).set(path, pointer);
     return this;
   }
 
   pointerFor(instancePath: string): string {
+    const origins = this.origins;
+    if (!origins) return this.base + instancePath;
     let path = instancePath;
     let rest = '';
     for (;;) {
-      const found = this.origins.get(path);
+      const found = origins.get(path);
       if (found !== undefined) return found + rest;
       const i = path.lastIndexOf('/');
+      // Nothing recorded up to the root: the field is where it is below `base`.
       if (i < 0) return this.base + instancePath;
       rest = path.slice(i) + rest;
       path = path.slice(0, i);
