@@ -37,6 +37,7 @@ try {
 }
 const source = path.join(genDir, 'catalogue.mjs');
 fs.writeFileSync(source, generated.code);
+for (const [name, code] of Object.entries(generated.modules)) fs.writeFileSync(path.join(genDir, name), code);
 await build({ ...common, entryPoints: [source], outfile: path.join(dist, 'catalogue.js'), minify: true, banner: undefined });
 fs.rmSync(genDir, { recursive: true, force: true });
 const old = `${finalDist}-old-${process.pid}`;

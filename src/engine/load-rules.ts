@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { AigisError } from '../util/errors.js';
-import { compileSchema, createAjv, describeErrors, guardContains } from '../rules/ajv.js';
+import { FIRST_ERROR, compileSchema, createAjv, describeErrors, guardContains } from '../rules/ajv.js';
 import type { DataTables } from '../rules/data.js';
 import { loadDataDir } from '../rules/data-load.js';
 import { schemasDir } from '../rules/paths.js';
@@ -76,10 +76,12 @@ function topLevelLines(doc: ReturnType<typeof parseDocument>, text: string): Rec
 /** Compile `when`/`expect` of every rule with ajv (strict: an unknown keyword is an error). */
 export function compileRules(files: RuleFile[], builtin: boolean): Rule[] {
   const ajv = createAjv();
+  // `when` and `severities` only answer yes or no: no error list (FIRST_ERROR).
+  const ajvFirst = createAjv(FIRST_ERROR);
   return files.map((f) => {
     const compileAt = (schema: unknown, pointer: string, line: number | undefined): ValidateFn => {
       try {
-        return ajv.compile(schema as object) as ValidateFn;
+        return (pointer === '/expect' ? ajv : ajvFirst).compile(schema as object) as ValidateFn;
       } catch (err) {
         throw new AigisError(`invalid ${pointer.slice(1)} schema: ${(err as Error).message}`, { file: f.file, pointer, line });
       }
