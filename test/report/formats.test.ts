@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/scan.js';
 import type { Finding, Severity } from '../../src/model/types.js';
 import { githubReport } from '../../src/report/github.js';
-import { jsonReport } from '../../src/report/json.js';
+import { FINDINGS_PER_PIECE, jsonReport } from '../../src/report/json.js';
 import { junitReport } from '../../src/report/junit.js';
 import type { ReportContext } from '../../src/report/types.js';
 import { AigisError } from '../../src/util/errors.js';
@@ -89,7 +89,7 @@ describe('json', () => {
   const many = (n: number): Finding[] =>
     Array.from({ length: n }, (_, i) => finding({ message: `finding ${i}`, fingerprint: i.toString(16).padStart(32, '0') }));
 
-  it.each([0, 1, 999, 1000, 1001, 2500])('writes %i findings in pieces that make one pretty-printed document', async (n) => {
+  it.each([0, 1, FINDINGS_PER_PIECE - 1, FINDINGS_PER_PIECE, FINDINGS_PER_PIECE + 1, 2500])('writes %i findings in pieces that make one pretty-printed document', async (n) => {
     const c = await ctx(many(n), [new AigisError('cannot read: EACCES', { file: 'k8s/secret.yaml' })]);
     c.result.skippedPaths = [{ path: 'vendor', reason: 'excluded' }];
     const pieces = [...jsonReport(c)];
@@ -102,7 +102,7 @@ describe('json', () => {
     expect(doc.findings.map((f) => f.message)).toEqual(Array.from({ length: n }, (_, i) => `finding ${i}`));
     expect(doc.skippedPaths).toEqual([{ path: 'vendor', reason: 'excluded' }]);
     expect(doc.errors).toEqual([{ message: 'cannot read: EACCES', file: 'k8s/secret.yaml' }]);
-    // Head, one piece per thousand findings and the line break after it, tail.
-    expect(pieces.length).toBe(n === 0 ? 1 : 2 + 2 * Math.ceil(n / 1000));
+    // Head, a piece per FINDINGS_PER_PIECE findings and the line break after it, tail.
+    expect(pieces.length).toBe(n === 0 ? 1 : 2 + 2 * Math.ceil(n / FINDINGS_PER_PIECE));
   });
 });
