@@ -38,6 +38,12 @@ export interface ContainerRecord {
   subject: DocumentSubject;
   instance: ContainerInstance;
   pod: PodRecord;
+  /**
+   * What the enrichers work out once per container and share (its environment, argv tokens,
+   * component facts), by name. Kept on the record, not in WeakMaps keyed by it: tens of thousands
+   * of WeakMap entries made every full garbage collection pause ~180 ms (bench/README.md).
+   */
+  cache: Record<string, unknown>;
 }
 
 export interface ObjectRecord {
@@ -399,7 +405,7 @@ function buildContainer(graph: ModelGraph, pod: PodRecord, inst: ContainerInstan
   subject.origin('/workload/labels', '/metadata/labels');
   data.component = null;
   data.exposure = [];
-  return { subject, instance: inst, pod };
+  return { subject, instance: inst, pod, cache: {} };
 }
 
 /** The effective automountServiceAccountToken of each pod: its own, else its ServiceAccount's. */

@@ -229,15 +229,13 @@ export function argvTokens(argv: string[]): Token[] {
   return out;
 }
 
-const tokenCache = new WeakMap<ContainerRecord, { argv: unknown; tokens: readonly Token[] }>();
-
 /** `argvTokens` of a container's `argv`, worked out once (the components and supply-chain enrichers share it). */
 export function containerTokens(c: ContainerRecord): readonly Token[] {
   const argv = c.subject.data.argv;
-  const known = tokenCache.get(c);
+  const known = c.cache.tokens as { argv: unknown; tokens: readonly Token[] } | undefined;
   if (known && known.argv === argv) return known.tokens;
   const tokens = argvTokens(Array.isArray(argv) ? (argv as string[]) : []);
-  tokenCache.set(c, { argv, tokens });
+  c.cache.tokens = { argv, tokens };
   return tokens;
 }
 
@@ -291,12 +289,12 @@ interface EnvEntry {
 export interface ContainerFacts {
   componentPointer: string;
   related: Map<string, () => Location[]>;
+  /** installRelated has hooked `related` into the subject. */
+  installed?: boolean;
 }
 
-const facts = new WeakMap<ContainerRecord, ContainerFacts>();
-
 export function containerFacts(c: ContainerRecord): ContainerFacts | undefined {
-  return facts.get(c);
+  return c.cache.facts as ContainerFacts | undefined;
 }
 
 /** Sets `component`, `flags` and `envVars` on every container, and `components` on every pod. */
@@ -321,7 +319,7 @@ function enrichContainer(graph: ModelGraph, c: ContainerRecord, table: CompiledC
   const data = subject.data;
   const value = c.instance.value;
   const related = new Map<string, () => Location[]>();
-  facts.set(c, { componentPointer: c.instance.pointer, related });
+  c.cache.facts = { componentPointer: c.instance.pointer, related } satisfies ContainerFacts;
   const argv = Array.isArray(data.argv) ? (data.argv as string[]) : [];
   const argvPtr = (i: number) => subject.pointerFor(`/argv/${i}`);
 
@@ -426,7 +424,7 @@ function enrichContainer(graph: ModelGraph, c: ContainerRecord, table: CompiledC
   }
   const { row } = match;
   const r = row.row;
-  facts.get(c)!.componentPointer = match.pointer;
+  containerFacts(c)!.componentPointer = match.pointer;
 
   let version: string | null = null;
   if (match.by === 'image' && image?.tag) {
@@ -760,7 +758,7 @@ function inheritAuth(graph: ModelGraph, c: ContainerRecord, from: string): void 
   auth.enabled = sAuth.enabled;
   auth.from = { component: from, container: source.subject.data.name, workload: `${source.pod.workload.ref.kind}/${source.pod.workload.ref.name}` };
   const loc = source.subject.locate('/component/auth/enabled');
-  facts.get(c)!.related.set('/component/auth/enabled', () => [{ ...loc, message: `auth of ${from} (${String(source.subject.data.name)})` }]);
+  containerFacts(c)!.related.set('/component/auth/enabled', () => [{ ...loc, message: `auth of ${from} (${String(source.subject.data.name)})` }]);
 }
 
 /** Each pod (and each container's `pod` summary) lists the components running in it. */
@@ -778,15 +776,12 @@ function summarisePod(pod: PodRecord): void {
   }
 }
 
-const installed = new WeakSet<object>();
-
 /** Container findings show the places the model linked them to (env sources, config files, exposures). */
 export function installRelated(c: ContainerRecord): void {
-  const f = facts.get(c);
-  if (!f) return;
+  const f = containerFacts(c);
+  if (!f || f.installed) return;
+  f.installed = true;
   const subject = c.subject;
-  if (installed.has(subject)) return;
-  installed.add(subject);
   const previous = subject.relatedFor;
   subject.relatedFor = (instancePath: string) => {
     const out: Location[] = previous ? previous(instancePath) : [];

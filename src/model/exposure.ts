@@ -679,7 +679,7 @@ function publish(graph: ModelGraph, entries: Entry[]): void {
       related.set(i, reached);
     });
     subject.data.exposes = exposes;
-    chainRelated(subject, (path) => {
+    subject.addRelated((path) => {
       const m = /^\/exposes\/(\d+)(?:\/containers\/(\d+))?/.exec(path);
       if (!m) return [];
       const reached = related.get(Number(m[1])) ?? [];
@@ -725,20 +725,6 @@ function containerLocation(c: ContainerRecord): Location {
   const comp = component(c);
   const what = comp ? `${String(comp.name)}${comp.version ? ` ${String(comp.version)}` : ''}` : 'container';
   return { ...c.subject.locate(''), message: `exposed ${what} (${String(c.subject.data.name)}) in ${c.pod.workload.ref.kind}/${c.pod.workload.ref.name}` };
-}
-
-const chained = new WeakMap<DocumentSubject, Array<(path: string) => Location[]>>();
-
-function chainRelated(subject: DocumentSubject, fn: (path: string) => Location[]): void {
-  let fns = chained.get(subject);
-  if (!fns) {
-    fns = [];
-    chained.set(subject, fns);
-    const previous = subject.relatedFor;
-    const list = fns;
-    subject.relatedFor = (path) => [...(previous ? previous(path) : []), ...list.flatMap((f) => f(path))];
-  }
-  fns.push(fn);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ function isObj(v: unknown): v is Obj {
 }
 
 type EnvMap = ReadonlyMap<string, { readonly value: string | null; readonly path: string }>;
-const envCache = new WeakMap<ContainerRecord, { vars: unknown; env: unknown; map: EnvMap }>();
 
 /**
  * The effective environment of a container: `envVars` (components enricher) or its literal env.
@@ -23,10 +22,10 @@ const envCache = new WeakMap<ContainerRecord, { vars: unknown; env: unknown; map
 export function envOf(c: ContainerRecord): EnvMap {
   const vars = c.subject.data.envVars;
   const env = c.subject.data.env;
-  const known = envCache.get(c);
+  const known = c.cache.env as { vars: unknown; env: unknown; map: EnvMap } | undefined;
   if (known && known.vars === vars && known.env === env) return known.map;
   const map = buildEnv(c);
-  envCache.set(c, { vars, env, map });
+  c.cache.env = { vars, env, map };
   return map;
 }
 

@@ -11,6 +11,7 @@ export class DocumentSubject implements Subject {
   private origins: Map<string, string> | undefined;
   suppressions?: InlineSuppression[];
   relatedFor?: (instancePath: string) => Location[];
+  private relatedFns: Array<(instancePath: string) => Location[]> | undefined;
 
   constructor(
     readonly target: Target,
@@ -47,6 +48,20 @@ export class DocumentSubject implements Subject {
 
   locate(instancePath: string): Location {
     return locationOf(this.doc, this.pointerFor(instancePath), this.object);
+  }
+
+  /**
+   * Add a source of related locations to whatever `relatedFor` does now (several enrichers link a
+   * subject to other places: exposures, env sources).
+   */
+  addRelated(fn: (instancePath: string) => Location[]): void {
+    if (!this.relatedFns) {
+      const previous = this.relatedFor;
+      const list: Array<(instancePath: string) => Location[]> = [];
+      this.relatedFns = list;
+      this.relatedFor = (path) => [...(previous ? previous(path) : []), ...list.flatMap((f) => f(path))];
+    }
+    this.relatedFns.push(fn);
   }
 
   related(instancePath: string): Location[] {
