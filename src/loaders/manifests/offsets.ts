@@ -5,6 +5,8 @@
 // heap (134 of 179 MB for the 20,000 objects of bench/manifests) and the garbage collector copied
 // all of it twice; a typed array is not even scanned (bench/README.md).
 
+import { unescapeSegment } from '../../util/pointer.js';
+
 /** A map's fields as the parsers collect them, in source order: key, start, end, child block, … */
 export type MapOffsets = Array<string | number>;
 /** A sequence's items as the parsers collect them: start, end, child block, … */
@@ -124,7 +126,6 @@ export class OffsetIndex {
       let to = pointer.indexOf('/', from);
       if (to < 0) to = pointer.length;
       const tilde = pointer.indexOf('~', from);
-      const escaped = tilde >= 0 && tilde < to ? pointer.slice(from, to).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
       let cell = NONE;
       if (Array.isArray(cur)) {
         let index = to > from ? 0 : NONE;
@@ -135,19 +136,11 @@ export class OffsetIndex {
         cell = this.cell(block, index);
         cur = index >= 0 ? cur[index] : undefined;
       } else {
-        let i = 0;
-        let key: string | undefined;
-        const length = to - from;
-        for (const k in cur) {
-          if (escaped === undefined ? k.length === length && pointer.startsWith(k, from) : k === escaped) {
-            key = k;
-            break;
-          }
-          i++;
-        }
-        if (key !== undefined) {
+        const key = tilde >= 0 && tilde < to ? unescapeSegment(pointer.slice(from, to)) : undefined;
+        const i = key === undefined ? keyIndex(cur, pointer, from, to) : keyIndex(cur, key, 0, key.length);
+        if (i >= 0) {
           cell = this.cell(block, i);
-          cur = (cur as Record<string, unknown>)[key];
+          cur = (cur as Record<string, unknown>)[key ?? pointer.slice(from, to)];
         }
       }
       if (cell === NONE) return exact ? NONE : found;
@@ -160,13 +153,7 @@ export class OffsetIndex {
 
   /** The cell of field `key` of map `obj`, whose block is `block`, or NONE. */
   fieldCell(block: number, obj: object, key: string): number {
-    if (block === NONE) return NONE;
-    let i = 0;
-    for (const k in obj) {
-      if (k === key) return this.cell(block, i);
-      i++;
-    }
-    return NONE;
+    return block === NONE ? NONE : this.cell(block, keyIndex(obj, key, 0, key.length));
   }
 
   /** The cell of entry `i` of `block`, or NONE (no such entry, or one without range). */
@@ -205,4 +192,18 @@ export class OffsetIndex {
     const cell = this.cellAt(root, pointer, true);
     return cell === NONE ? undefined : [this.start(cell), this.end(cell)];
   }
+}
+
+/**
+ * The place of the key spelled `text[from, to)` among the keys of `obj` (`for…in` order, the order
+ * of a map's block), or NONE; compared where it stands, without cutting it out.
+ */
+function keyIndex(obj: object, text: string, from: number, to: number): number {
+  const length = to - from;
+  let i = 0;
+  for (const k in obj) {
+    if (k.length === length && text.startsWith(k, from)) return i;
+    i++;
+  }
+  return NONE;
 }

@@ -15,7 +15,6 @@ import { nestingExceeds } from './nesting.js';
 import { addField, OffsetIndex, type MapOffsets, type SeqOffsets } from './offsets.js';
 import { PARSE_OPTIONS, scalarValue, setKey } from './yaml-scalars.js';
 
-
 export interface YamlProblem {
   code: 'parse-error' | 'duplicate-key' | 'alias-limit' | 'nesting-limit' | 'size-limit';
   message: string;
