@@ -25,7 +25,9 @@ export function isWebhookWorker(): boolean {
 /** In a worker: say where it listens, send its counts every second, take the others' in return. */
 export function joinPrimary(port: number, metrics: Metrics): () => void {
   process.send?.({ aigis: 'listening', port } satisfies Message);
-  const timer = setInterval(() => process.send?.({ aigis: 'metrics', snapshot: metrics.snapshot() } satisfies Message), SYNC_MS);
+  const timer = setInterval(() => {
+    if (process.connected) process.send?.({ aigis: 'metrics', snapshot: metrics.snapshot() } satisfies Message, undefined, undefined, () => {});
+  }, SYNC_MS);
   timer.unref();
   const onMessage = (m: unknown) => {
     if (isMessage(m) && m.aigis === 'others') metrics.setOthers(m.snapshot);
@@ -61,9 +63,11 @@ export async function runPrimary(o: PrimaryOptions): Promise<number> {
   // must not go down).
   const sync = setInterval(() => {
     for (const w of Object.values(cluster.workers ?? {})) {
-      if (!w) continue;
+      // A worker shutting down may have closed its channel, even between the check and the send:
+      // a failed sync is dropped (the callback takes the error), not an unhandled 'error' event.
+      if (!w || !w.isConnected()) continue;
       const others = [...snapshots].filter(([id]) => id !== w.id).map(([, s]) => s);
-      w.send({ aigis: 'others', snapshot: addSnapshots(others) } satisfies Message);
+      w.send({ aigis: 'others', snapshot: addSnapshots(others) } satisfies Message, undefined, () => {});
     }
   }, SYNC_MS);
   sync.unref();
