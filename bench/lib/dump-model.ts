@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { loadInputs } from '../../src/engine/scan.js';
 import { discover } from '../../src/loaders/discover.js';
 import { buildModel } from '../../src/model/build.js';
+import { DocumentSubject } from '../../src/model/subject.js';
 import { loadCatalogue } from '../../src/rules/catalogue.js';
 
 const [dir, output] = process.argv.slice(2);
@@ -19,8 +20,8 @@ const loaded = await loadInputs(found.inputs, { catalogue });
 const model = buildModel(loaded.documents, catalogue.tables);
 const lines: string[] = [];
 for (const s of [...model.subjects, ...loaded.subjects]) {
-  const origins = (s as { origins?: Map<string, string> }).origins;
-  lines.push(JSON.stringify([s.target, s.key, s.data, origins ? [...origins] : null]));
+  const origins = s instanceof DocumentSubject ? s.originEntries() : [];
+  lines.push(JSON.stringify([s.target, s.key, s.data, origins.length ? origins : null]));
   for (const p of ['', '/securityContext/privileged', '/exposure/0', '/component/auth/enabled', '/env/0/value']) {
     const related = s.related?.(p) ?? [];
     if (related.length) lines.push(JSON.stringify(['related', s.key, p, related]));

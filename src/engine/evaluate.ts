@@ -5,7 +5,7 @@ import { renderMessage } from '../rules/message.js';
 import { getAt } from '../util/pointer.js';
 import type { Finding, Severity, Subject, Target } from '../model/types.js';
 import { fingerprint } from './fingerprint.js';
-import type { Catalogue, Rule, ValidateFn } from './rule.js';
+import type { Catalogue, Rule, RuleMeta, ValidateFn } from './rule.js';
 import { supersede } from './supersede.js';
 
 export interface EvaluateOptions {
@@ -55,9 +55,49 @@ export function violations(errors: readonly AjvError[]): Violation[] {
 // out once, not on every call (the webhook evaluates one object per call). Keyed by identity, so
 // those collections must not change after they are first passed in (they are read-only here).
 const NO_OPTION = {};
-const plans = new WeakMap<readonly Rule[], WeakMap<object, WeakMap<object, Map<Target, Rule[]>>>>();
+const plans = new WeakMap<readonly Rule[], WeakMap<object, WeakMap<object, Map<Target, PlannedRule[]>>>>();
 
-function rulesByTarget(catalogue: Catalogue, options: EvaluateOptions): Map<Target, Rule[]> {
+/** A rule and, when its `when` schema has one, a guard (see guardOf). */
+interface PlannedRule {
+  rule: Rule;
+  guard?: Guard;
+}
+
+/** A subject `when` selects has, at `property`, one of `values`. */
+interface Guard {
+  property: string;
+  values: Set<unknown>;
+}
+
+/**
+ * A test every subject `when` selects passes, read off the schema: a top-level property it
+ * requires, with a `const` or an `enum` of plain values (`kind: { enum: [Role, ClusterRole] }`).
+ * Keywords of one schema all have to hold, so a subject that fails the guard fails `when`: the
+ * loop passes over it without calling the validator (most rules select a few kinds of object
+ * out of tens of thousands). Prefers `kind`, the most selective.
+ */
+export function guardOf(when: RuleMeta['when']): Guard | undefined {
+  if (when === null || typeof when !== 'object') return undefined;
+  const { required, properties } = when as { required?: unknown; properties?: unknown };
+  if (!Array.isArray(required) || properties === null || typeof properties !== 'object') return undefined;
+  const plain = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  let guard: Guard | undefined;
+  for (const property of required) {
+    if (typeof property !== 'string' || !Object.hasOwn(properties, property)) continue;
+    const schema = (properties as Record<string, unknown>)[property];
+    if (schema === null || typeof schema !== 'object') continue;
+    const { const: one, enum: many } = schema as { const?: unknown; enum?: unknown };
+    let values: unknown[] | undefined;
+    if (Object.hasOwn(schema, 'const') && plain(one)) values = [one];
+    else if (Array.isArray(many) && many.every(plain)) values = many;
+    if (!values) continue;
+    guard = { property, values: new Set(values) };
+    if (property === 'kind') break;
+  }
+  return guard;
+}
+
+function rulesByTarget(catalogue: Catalogue, options: EvaluateOptions): Map<Target, PlannedRule[]> {
   let byOnly = plans.get(catalogue.rules);
   if (!byOnly) plans.set(catalogue.rules, (byOnly = new WeakMap()));
   const onlyKey = options.only ?? NO_OPTION;
@@ -66,14 +106,15 @@ function rulesByTarget(catalogue: Catalogue, options: EvaluateOptions): Map<Targ
   const settingsKey = options.ruleSettings ?? NO_OPTION;
   const known = bySettings.get(settingsKey);
   if (known) return known;
-  const byTarget = new Map<Target, Rule[]>();
+  const byTarget = new Map<Target, PlannedRule[]>();
   for (const rule of catalogue.rules) {
     if (options.only && !options.only.has(rule.id)) continue;
     const setting = options.ruleSettings?.get(rule.id);
     if (setting === 'off') continue;
     if (rule.enabled === false && setting === undefined && !options.only) continue;
     const list = byTarget.get(rule.target) ?? [];
-    list.push(rule);
+    const guard = rule.whenFn ? guardOf(rule.when) : undefined;
+    list.push(guard ? { rule, guard } : { rule });
     byTarget.set(rule.target, list);
   }
   bySettings.set(settingsKey, byTarget);
@@ -86,7 +127,8 @@ export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, opt
   for (const subject of subjects) {
     const rules = byTarget.get(subject.target);
     if (!rules) continue;
-    for (const rule of rules) {
+    for (const { rule, guard } of rules) {
+      if (guard && !guard.values.has(subject.data[guard.property])) continue;
       if (rule.whenFn && !rule.whenFn(subject.data)) continue;
       options.onCheck?.(subject, rule);
       if (rule.expectFn(subject.data)) continue;

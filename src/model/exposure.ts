@@ -695,8 +695,11 @@ function publish(graph: ModelGraph, entries: Entry[]): void {
     list.forEach((x, k) => {
       c.subject.origin(`/exposure/${k}`, c.instance.pointer);
       if (f) {
-        const loc = x.entry.record.subject.locate(`/exposes/${byRecord.get(x.entry.record)!.indexOf(x.entry)}`);
-        f.related.set(`/exposure/${k}`, () => [{ ...loc, message: `exposed by ${x.entry.record.ref.kind}/${x.entry.record.ref.name}` }]);
+        // Located when a finding asks, not for every exposure.
+        f.related.set(`/exposure/${k}`, () => {
+          const loc = x.entry.record.subject.locate(`/exposes/${byRecord.get(x.entry.record)!.indexOf(x.entry)}`);
+          return [{ ...loc, message: `exposed by ${x.entry.record.ref.kind}/${x.entry.record.ref.name}` }];
+        });
       }
     });
     installRelated(c);

@@ -1,14 +1,21 @@
 import type { InlineSuppression, LoadedDocument, Location, ObjectRef, Subject, Target } from './types.js';
 
+/** Origin pairs a subject searches in a row; past them a Map indexes its origins. */
+const ORIGIN_INDEX_AT = 48;
+
 /**
  * A subject derived from a Kubernetes document. Its data mirrors the document below `base` unless
  * an origin says otherwise: derived and merged fields record the pointer they came from, so any
  * ajv instance path resolves to the field the user wrote (or its nearest existing parent).
  */
 export class DocumentSubject implements Subject {
-  // Made on the first origin: most subjects (every object subject) mirror their node as it is,
-  // and tens of thousands of one-entry Maps cost the garbage collector (bench/README.md).
-  private origins: Map<string, string> | undefined;
+  // Field → pointer pairs, flat ([path, pointer, path, pointer, …]; a later pair for the same
+  // path wins): a container records ~25, a Map per subject cost ~900 bytes of table each and
+  // its share of every scavenge (bench/README.md). Made on the first origin: most subjects
+  // (every object subject) mirror their node as it is. Past ORIGIN_INDEX_AT pairs a Map indexes
+  // them, so a container with thousands of args stays linear.
+  private origins: string[] | undefined;
+  private originIndex: Map<string, string> | undefined;
   suppressions?: InlineSuppression[];
   relatedFor?: (instancePath: string) => Location[];
   private relatedFns: Array<(instancePath: string) => Location[]> | undefined;
@@ -26,17 +33,39 @@ export class DocumentSubject implements Subject {
 
   /** Record that the subject field at `path` came from the document field at `pointer`. */
   origin(path: string, pointer: string): this {
-    (this.origins ??= new Map()).set(path, pointer);
+    const origins = (this.origins ??= []);
+    origins.push(path, pointer);
+    if (this.originIndex) this.originIndex.set(path, pointer);
+    else if (origins.length > 2 * ORIGIN_INDEX_AT) {
+      const index = new Map<string, string>();
+      for (let i = 0; i < origins.length; i += 2) index.set(origins[i]!, origins[i + 1]!);
+      this.originIndex = index;
+    }
     return this;
   }
 
+  /** The pointer recorded for exactly `path`, if any (the last one recorded). */
+  private originOf(path: string): string | undefined {
+    if (this.originIndex) return this.originIndex.get(path);
+    const origins = this.origins!;
+    for (let i = origins.length - 2; i >= 0; i -= 2) if (origins[i] === path) return origins[i + 1];
+    return undefined;
+  }
+
+  /** Every recorded origin once, in the order first recorded, with its last pointer (bench/lib/dump-model.ts). */
+  originEntries(): Array<[string, string]> {
+    const out = new Map<string, string>();
+    const origins = this.origins ?? [];
+    for (let i = 0; i < origins.length; i += 2) out.set(origins[i]!, origins[i + 1]!);
+    return [...out];
+  }
+
   pointerFor(instancePath: string): string {
-    const origins = this.origins;
-    if (!origins) return this.base + instancePath;
+    if (!this.origins) return this.base + instancePath;
     let path = instancePath;
     let rest = '';
     for (;;) {
-      const found = origins.get(path);
+      const found = this.originOf(path);
       if (found !== undefined) return found + rest;
       const i = path.lastIndexOf('/');
       // Nothing recorded up to the root: the field is where it is below `base`.
