@@ -93,13 +93,19 @@ function secretsToMask(text: string, secrets: ReadonlySet<string>): Iterable<str
   const search = searchFor(secrets);
   if (search.holdsEllipsis) return secrets;
   const present = search.needles.in(text);
+  if (present.size === 0) return [];
   if (search.escapedDiffer.some((e) => present.has(e))) return secrets;
-  return search.all.filter((s) => present.has(s));
+  // In the order of `all`, without a pass over every secret for each piece of a report.
+  const found: string[] = [];
+  for (const s of present) if (search.order.has(s)) found.push(s);
+  return found.sort((a, b) => search.order.get(a)! - search.order.get(b)!);
 }
 
 interface SecretSearch {
   size: number;
   all: string[];
+  /** Place of each secret in `all`. */
+  order: Map<string, number>;
   /** Secrets and their JSON-escaped spellings, indexed. */
   needles: SubstringSearch;
   /** A secret holds `…` (a mask could then make another appear): mask all of them. */
@@ -120,6 +126,7 @@ function searchFor(secrets: ReadonlySet<string>): SecretSearch {
   const built: SecretSearch = {
     size: secrets.size,
     all,
+    order: new Map(all.map((s, i) => [s, i])),
     needles: new SubstringSearch([...all, ...escaped]),
     holdsEllipsis: all.some((s) => s.includes('…')),
     escapedDiffer: escaped.filter((e, i) => e !== all[i]),
