@@ -3,7 +3,7 @@
 
 import { renderMessage } from '../rules/message.js';
 import { getAt } from '../util/pointer.js';
-import type { Finding, Severity, Subject, Target } from '../model/types.js';
+import type { Finding, Location, ObjectRef, Severity, Subject, Target } from '../model/types.js';
 import { fingerprint } from './fingerprint.js';
 import type { Catalogue, Rule, RuleMeta, ValidateFn } from './rule.js';
 import { supersede } from './supersede.js';
@@ -123,7 +123,7 @@ function rulesByTarget(catalogue: Catalogue, options: EvaluateOptions): Map<Targ
 
 export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, options: EvaluateOptions = {}): Finding[] {
   const byTarget = rulesByTarget(catalogue, options);
-  const findings: Finding[] = [];
+  const drafts: Draft[] = [];
   for (const subject of subjects) {
     const rules = byTarget.get(subject.target);
     if (!rules) continue;
@@ -132,13 +132,29 @@ export function evaluate(subjects: readonly Subject[], catalogue: Catalogue, opt
       if (rule.whenFn && !rule.whenFn(subject.data)) continue;
       options.onCheck?.(subject, rule);
       if (rule.expectFn(subject.data)) continue;
-      const setting = options.ruleSettings?.get(rule.id) as Severity | undefined;
-      for (const v of violations(rule.expectFn.errors ?? [])) {
-        findings.push(makeFinding(rule, setting ?? grade(rule, subject, v), subject, v, options.secrets));
-      }
+      for (const v of violations(rule.expectFn.errors ?? [])) drafts.push(draft(rule, subject, v));
     }
   }
-  return supersede(findings, catalogue);
+  // Supersede reads only rule, place and object: the rest of a finding (message, fingerprint,
+  // related places) is made for those that stay (about one in six goes on the bench corpus).
+  return supersede(drafts, catalogue).map((d) => makeFinding(d, options));
+}
+
+/** A failure located, before it is made a finding. */
+interface Draft {
+  ruleId: string;
+  location: Location;
+  object?: ObjectRef;
+  rule: Rule;
+  subject: Subject;
+  violation: Violation;
+  /** The instance path the finding is about (`at` for a failure of the whole subject). */
+  instancePath: string;
+}
+
+function draft(rule: Rule, subject: Subject, violation: Violation): Draft {
+  const instancePath = violation.instancePath === '' && rule.at ? rule.at : violation.instancePath;
+  return { ruleId: rule.id, location: subject.locate(instancePath), object: subject.object, rule, subject, violation, instancePath };
 }
 
 /** The rule's first `severities` entry that matches the subject and the offending value, else its severity. */
@@ -149,12 +165,12 @@ function grade(rule: Rule, subject: Subject, v: Violation): Severity {
   return g ? g.severity : rule.severity;
 }
 
-function makeFinding(rule: Rule, severity: Severity, subject: Subject, v: Violation, secrets?: ReadonlySet<string>): Finding {
-  const instancePath = v.instancePath === '' && rule.at ? rule.at : v.instancePath;
-  const location = subject.locate(instancePath);
+function makeFinding(d: Draft, options: EvaluateOptions): Finding {
+  const { rule, subject, violation: v, instancePath, location } = d;
+  const setting = options.ruleSettings?.get(rule.id) as Severity | undefined;
   const finding: Finding = {
     ruleId: rule.id,
-    severity,
+    severity: setting ?? grade(rule, subject, v),
     title: rule.title,
     message: renderMessage(rule.message, {
       subject: subject.data,
@@ -162,7 +178,7 @@ function makeFinding(rule: Rule, severity: Severity, subject: Subject, v: Violat
       value: getAt(subject.data, instancePath),
       missing: v.missing,
       sensitive: rule.sensitive === true,
-      secrets,
+      secrets: options.secrets,
     }),
     location,
     subjectKey: subject.key,

@@ -31,15 +31,18 @@ function supersededBy(catalogue: Catalogue): Map<string, string[]> {
   return map;
 }
 
-const objectOf = (f: Finding) => `${f.object?.apiVersion}/${f.object?.kind}/${f.object?.namespace}/${f.object?.name}`;
+/** What supersede reads of a finding (the evaluator passes drafts, before messages are made). */
+export type Rival = Pick<Finding, 'ruleId' | 'location' | 'object'>;
 
-export function supersede(findings: Finding[], catalogue: Catalogue): Finding[] {
+const objectOf = (f: Rival) => `${f.object?.apiVersion}/${f.object?.kind}/${f.object?.namespace}/${f.object?.name}`;
+
+export function supersede<F extends Rival>(findings: F[], catalogue: Catalogue): F[] {
   const losers = supersededBy(catalogue);
   if (losers.size === 0 || !findings.some((f) => losers.has(f.ruleId))) return findings;
   // Only findings of superseding rules can take another's place: group those by place and object.
   const winnerIds = new Set<string>();
   for (const ids of losers.values()) for (const id of ids) winnerIds.add(id);
-  const byPlace = new Map<string, Map<string, Rivals>>();
+  const byPlace = new Map<string, Map<string, Rivals<F>>>();
   for (const f of findings) {
     if (!winnerIds.has(f.ruleId)) continue;
     const where = place(f.location);
@@ -57,7 +60,7 @@ export function supersede(findings: Finding[], catalogue: Catalogue): Finding[] 
     const rivals = byPlace.get(place(f.location))?.get(objectOf(f));
     if (!rivals) return true;
     const p = f.location.pointer;
-    const beats = (g: Finding) => winners.includes(g.ruleId) && overlaps(p, g.location.pointer);
+    const beats = (g: F) => winners.includes(g.ruleId) && overlaps(p, g.location.pointer);
     if (rivals.findings.length <= SMALL) return !rivals.findings.some(beats);
     // Same pointer, a winner on an ancestor of it, or a winner inside it.
     const index = (rivals.index ??= indexByPointer(rivals.findings));
@@ -66,9 +69,9 @@ export function supersede(findings: Finding[], catalogue: Catalogue): Finding[] 
   });
 }
 
-interface Rivals {
-  findings: Finding[];
-  index?: Map<string, Finding[]>;
+interface Rivals<F extends Rival> {
+  findings: F[];
+  index?: Map<string, F[]>;
 }
 
 // A few winners on one object are compared one by one. Beyond that they are indexed by pointer —
@@ -77,8 +80,8 @@ interface Rivals {
 // request) must not cost n².
 const SMALL = 16;
 
-function indexByPointer(findings: Finding[]): Map<string, Finding[]> {
-  const index = new Map<string, Finding[]>();
+function indexByPointer<F extends Rival>(findings: F[]): Map<string, F[]> {
+  const index = new Map<string, F[]>();
   for (const f of findings) {
     const p = f.location.pointer;
     for (const k of p === '' ? [''] : [p, ...ancestors(p).map((a) => `${a}/*`)]) {
