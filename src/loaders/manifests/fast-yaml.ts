@@ -220,7 +220,7 @@ class DocumentParser {
     const text = this.text;
     // A manifest needs about one cell per six characters (bench corpus: 2.9 M cells for 16.6 M
     // characters): one per four makes one allocation of most documents' offsets.
-    this.offsets = new OffsetIndex((this.end - bodyStart) >> 2);
+    this.offsets = new OffsetIndex((this.end - bodyStart) >> 2, true);
     const doc: YamlDocument = { index, data: undefined, empty: false, fatal: false, problems: this.problems, start: 0, end: 0, offsets: this.offsets };
     this.scan(bodyStart, -1, false);
     if (this.nEnd) {
@@ -232,6 +232,7 @@ class DocumentParser {
       const comment = text.charCodeAt(p) === HASH || this.sComments;
       doc.empty = true;
       doc.start = doc.end = p;
+      this.offsets.seal();
       return { doc, range2: comment ? this.end : p };
     }
     if (this.nIndent !== 0) throw BAIL;
@@ -242,6 +243,7 @@ class DocumentParser {
     if (!this.nEnd) throw BAIL;
     doc.data = data;
     this.offsets.root = this.offsets.blockOf(data);
+    this.offsets.seal();
     doc.start = this.vs;
     doc.end = this.v1;
     // Trivia after the top-level collection (indent 0) always move to the document's end.

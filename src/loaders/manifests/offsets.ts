@@ -12,6 +12,16 @@ export type MapOffsets = Array<string | number>;
 /** A sequence's items as the parsers collect them: start, end, child block, … */
 export type SeqOffsets = number[];
 
+/**
+ * Documents' cells are cut from a shared pool of this many (4 MB), as Node pools small Buffers:
+ * an Int32Array for each of 20,000 documents cost more to allocate and zero than to fill, and
+ * every ArrayBuffer is one more object the collector tracks (bench/README.md). Documents parsed one
+ * after the other each take the next slice; a larger document gets an array of its own.
+ */
+const POOL_CELLS = 1 << 20;
+let pool = new Int32Array(0);
+let poolUsed = 0;
+
 /** Cells per field or item: start, end, block of its value (-1: a scalar). */
 const CELLS = 3;
 const NONE = -1;
@@ -48,9 +58,33 @@ export class OffsetIndex {
   /** Block of the document's root collection (NONE: the root is a scalar, or there is none). */
   root = NONE;
 
-  /** `capacity`: the number of cells expected (it grows as needed). */
-  constructor(capacity = 64) {
-    this.cells = new Int32Array(Math.max(16, capacity));
+  // Still writing into the shared pool (see POOL_CELLS), to be sealed when the document ends.
+  private pooled = false;
+
+  /**
+   * `capacity`: the number of cells expected (it grows as needed). `pooled`: take the cells from
+   * the shared pool; the caller must `seal()` the index when its document is done, before
+   * another pooled index is made.
+   */
+  constructor(capacity = 64, pooled = false) {
+    if (pooled && capacity <= POOL_CELLS >> 2) {
+      if (pool.length - poolUsed < capacity) {
+        pool = new Int32Array(POOL_CELLS);
+        poolUsed = 0;
+      }
+      this.cells = pool.subarray(poolUsed);
+      this.pooled = true;
+    } else {
+      this.cells = new Int32Array(Math.max(16, capacity));
+    }
+  }
+
+  /** The document is done: keep exactly the cells used, and leave the rest of the pool to the next. */
+  seal(): void {
+    if (!this.pooled) return;
+    this.pooled = false;
+    poolUsed += this.used;
+    this.cells = this.cells.subarray(0, this.used);
   }
 
   /** The block of `value` if it is the collection closed last, else NONE. */
@@ -103,6 +137,7 @@ export class OffsetIndex {
       const grown = new Int32Array(Math.max(need, this.cells.length * 2));
       grown.set(this.cells.subarray(0, at));
       this.cells = grown;
+      this.pooled = false; // what it wrote in the pool is left for the next document
     }
     this.cells[at] = n;
     this.used = need;

@@ -167,6 +167,34 @@ describe('fast YAML path: ordinary manifests', () => {
     expect(doc!.offsets.rangeAt(doc!.data, '/c~0d')).toEqual([9, 15]);
   });
 
+  it('keeps every document\'s offsets apart, across the shared cell pool and past it', () => {
+    // 4,000 documents of 100 fields fill more than one pool of cells (offsets.ts, POOL_CELLS);
+    // one of 100,000 fields is too large for the pool and gets an array of its own; one hands
+    // over to the library half way, after writing some cells.
+    const docs: string[] = [];
+    const starts: number[] = []; // where each document's text starts
+    let length = 0;
+    for (let d = 0; d < 4000; d++) {
+      const fields = Array.from({ length: d === 1500 ? 100_000 : 100 }, (_, f) => `k${f}: d${d}f${f}`);
+      if (d === 2500) fields.splice(50, 0, 'anchored: &a [1]', 'alias: *a');
+      docs.push(fields.join('\n'));
+      starts.push(length);
+      length += docs[d]!.length + '\n---\n'.length;
+    }
+    const text = `${docs.join('\n---\n')}\n`;
+    const stats = newStats();
+    const parsed = parseYamlStream(text, undefined, stats);
+    expect(stats).toEqual({ fastDocuments: 3999, fallbackDocuments: 1, fallbackStreams: 0 });
+    for (let d = 0; d < 4000; d++) {
+      const doc = parsed[d]!;
+      for (const f of [0, 49, 99, ...(d === 1500 ? [99_999] : [])]) {
+        const field = `k${f}: d${d}f${f}`;
+        const at = text.indexOf(`${field}\n`, starts[d]);
+        expect(doc.offsets.rangeAt(doc.data, `/k${f}`)).toEqual([at, at + field.length]);
+      }
+    }
+  });
+
   it('hands documents with anchors, tags or nested sequences on one line to the library, one at a time', () => {
     const text = 'a: 1\n---\nb: &x [1]\nc: *x\n---\nd: !!str 1\n---\ne:\n- - x\n---\nf: 2\n';
     const stats = expectSame(text);
