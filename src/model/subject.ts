@@ -101,16 +101,14 @@ export class DocumentSubject implements Subject {
 /** The location of `pointer` inside `doc`: a file position, or a logical name for cluster objects. */
 export function locationOf(doc: LoadedDocument, pointer: string, object?: ObjectRef): Location {
   const src = doc.source;
-  const loc: Location = { pointer };
-  if (src.kind === 'file' || src.kind === 'stdin') {
-    loc.file = src.path;
-    const position = doc.locate(pointer);
-    if (position) loc.position = position;
-    if (src.helmSource) loc.helmSource = src.helmSource;
-  } else {
-    loc.logical = logicalName(src.path, src.context, object);
-  }
-  return loc;
+  if (src.kind !== 'file' && src.kind !== 'stdin') return { pointer, logical: logicalName(src.path, src.context, object) };
+  // Each shape made whole: fields given to an object after it is made are kept in a second array,
+  // and every finding keeps its location to the end of the scan.
+  const file = src.path;
+  const position = doc.locate(pointer);
+  const helmSource = src.helmSource;
+  if (helmSource) return position ? { pointer, file, position, helmSource } : { pointer, file, helmSource };
+  return position ? { pointer, file, position } : { pointer, file };
 }
 
 export function logicalName(path: string, context: string | undefined, object?: ObjectRef): string {
