@@ -204,6 +204,7 @@ class DocumentParser {
   private nEnd = true;
   private nIndent = 0;
   private nAt = 0;
+  private nLs = 0; // the start of its line
 
   // Key just read.
   private kEnd = 0;
@@ -236,7 +237,7 @@ class DocumentParser {
       return { doc, range2: comment ? this.end : p };
     }
     if (this.nIndent !== 0) throw BAIL;
-    this.lineAt(this.nAt);
+    this.atNextLine();
     // The library reads a sequence on the BOM's line as an error.
     if (this.ls === 1 && this.isDash(this.nAt)) throw BAIL;
     const data = this.isDash(this.nAt) ? this.seq(0, this.nAt, 0) : this.map(0, this.nAt, 0);
@@ -248,6 +249,19 @@ class DocumentParser {
     doc.end = this.v1;
     // Trivia after the top-level collection (indent 0) always move to the document's end.
     return { doc, range2: this.sEnd > this.sStart ? this.sEnd : this.v2 };
+  }
+
+  /** lineAt(nAt), for the line scan just found: its start is known, no search back for it. */
+  private atNextLine(): void {
+    const text = this.text;
+    this.ls = this.nLs === 0 && text.charCodeAt(0) === 0xfeff ? 1 : this.nLs;
+    const lf = text.indexOf('\n', this.nAt);
+    if (lf === -1) {
+      this.ce = this.le = text.length;
+    } else {
+      this.le = lf + 1;
+      this.ce = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+    }
   }
 
   private lineAt(at: number): void {
@@ -286,6 +300,7 @@ class DocumentParser {
         this.nEnd = false;
         this.nIndent = i - ls;
         this.nAt = i;
+        this.nLs = ls;
         this.sEnd = i;
         return;
       }
@@ -351,7 +366,7 @@ class DocumentParser {
       if (this.nEnd || this.nIndent < indent) break;
       if (this.nIndent > indent || this.isDash(this.nAt)) throw BAIL;
       keyAt = this.nAt;
-      this.lineAt(keyAt);
+      this.atNextLine();
     }
     this.offsets.addMap(obj, offs);
     this.close(indent, start, end1);
@@ -372,7 +387,7 @@ class DocumentParser {
         // `-` alone (or with a comment): the item's node starts on a deeper line.
         this.scan(this.le, -1, false);
         if (this.nEnd || this.nIndent <= indent) throw BAIL; // an empty item
-        this.lineAt(this.nAt);
+        this.atNextLine();
         arr.push(this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth + 1) : this.map(this.nIndent, this.nAt, depth + 1));
       } else if (this.isDash(c)) {
         throw BAIL;
@@ -388,7 +403,7 @@ class DocumentParser {
       if (this.nIndent > indent) throw BAIL;
       if (!this.isDash(this.nAt)) break; // a key of the mapping this sequence is a value of
       dashAt = this.nAt;
-      this.lineAt(dashAt);
+      this.atNextLine();
     }
     this.offsets.addSeq(arr, offs);
     this.close(indent, start, end1);
@@ -408,7 +423,7 @@ class DocumentParser {
     const sameLineComment = p < this.ce;
     this.scan(this.le, -1, false);
     if (!this.nEnd && (this.nIndent > indent || (this.nIndent === indent && this.isDash(this.nAt)))) {
-      this.lineAt(this.nAt);
+      this.atNextLine();
       return this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth) : this.map(this.nIndent, this.nAt, depth);
     }
     // An empty value sits after the `:` and its spaces. With a comment its range would reach
