@@ -61,7 +61,24 @@ export class DocumentSubject implements Subject {
   }
 
   pointerFor(instancePath: string): string {
-    if (!this.origins) return this.base + instancePath;
+    const origins = this.origins;
+    if (!origins) return this.base + instancePath;
+    if (!this.originIndex) {
+      // One pass over the pairs for the longest recorded path that is the whole of instancePath or
+      // ends where one of its segments does (the last recorded, of equal paths): what the walk
+      // below finds, without cutting out each prefix and searching for it in turn.
+      let best = -1;
+      let length = -1;
+      for (let i = origins.length - 2; i >= 0; i -= 2) {
+        const path = origins[i]!;
+        if (path.length <= length || path.length > instancePath.length) continue;
+        if (path.length < instancePath.length && instancePath.charCodeAt(path.length) !== 0x2f) continue;
+        if (!instancePath.startsWith(path)) continue;
+        best = i;
+        length = path.length;
+      }
+      return best < 0 ? this.base + instancePath : origins[best + 1]! + instancePath.slice(length);
+    }
     let path = instancePath;
     let rest = '';
     for (;;) {
