@@ -39,16 +39,38 @@ const objectOf = (f: Rival) => `${f.object?.apiVersion}/${f.object?.kind}/${f.ob
 export function supersede<F extends Rival>(findings: F[], catalogue: Catalogue): F[] {
   const losers = supersededBy(catalogue);
   if (losers.size === 0 || !findings.some((f) => losers.has(f.ruleId))) return findings;
+  // Many findings share a file and an object: their keys are made once, looked up by identity.
+  const fileKeys = new Map<string, Map<string | undefined, string>>();
+  const logicalKeys = new Map<string | undefined, string>();
+  const objectKeys = new Map<Rival['object'], string>();
+  const placeOf = (l: Location): string => {
+    let key: string | undefined;
+    if (l.file === undefined) {
+      key = logicalKeys.get(l.logical);
+      if (key === undefined) logicalKeys.set(l.logical, (key = place(l)));
+      return key;
+    }
+    let byHelm = fileKeys.get(l.file);
+    if (!byHelm) fileKeys.set(l.file, (byHelm = new Map()));
+    key = byHelm.get(l.helmSource);
+    if (key === undefined) byHelm.set(l.helmSource, (key = place(l)));
+    return key;
+  };
+  const objectKeyOf = (f: F): string => {
+    let key = objectKeys.get(f.object);
+    if (key === undefined) objectKeys.set(f.object, (key = objectOf(f)));
+    return key;
+  };
   // Only findings of superseding rules can take another's place: group those by place and object.
   const winnerIds = new Set<string>();
   for (const ids of losers.values()) for (const id of ids) winnerIds.add(id);
   const byPlace = new Map<string, Map<string, Rivals<F>>>();
   for (const f of findings) {
     if (!winnerIds.has(f.ruleId)) continue;
-    const where = place(f.location);
+    const where = placeOf(f.location);
     let byObject = byPlace.get(where);
     if (!byObject) byPlace.set(where, (byObject = new Map()));
-    const object = objectOf(f);
+    const object = objectKeyOf(f);
     const rivals = byObject.get(object);
     if (rivals) rivals.findings.push(f);
     else byObject.set(object, { findings: [f] });
@@ -57,7 +79,7 @@ export function supersede<F extends Rival>(findings: F[], catalogue: Catalogue):
   return findings.filter((f) => {
     const winners = losers.get(f.ruleId);
     if (!winners) return true;
-    const rivals = byPlace.get(place(f.location))?.get(objectOf(f));
+    const rivals = byPlace.get(placeOf(f.location))?.get(objectKeyOf(f));
     if (!rivals) return true;
     const p = f.location.pointer;
     const beats = (g: F) => winners.includes(g.ruleId) && overlaps(p, g.location.pointer);
