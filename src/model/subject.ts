@@ -1,3 +1,4 @@
+import { flat } from '../util/flat.js';
 import type { InlineSuppression, LoadedDocument, Location, ObjectRef, Subject, Target } from './types.js';
 
 /** Origin pairs a subject searches in a row; past them a Map indexes its origins. */
@@ -29,12 +30,15 @@ export class DocumentSubject implements Subject {
     readonly base: string,
     readonly object?: ObjectRef,
     readonly container?: string,
-  ) {}
+  ) {
+    flat(key);
+    flat(base);
+  }
 
   /** Record that the subject field at `path` came from the document field at `pointer`. */
   origin(path: string, pointer: string): this {
     const origins = (this.origins ??= []);
-    origins.push(path, pointer);
+    origins.push(flat(path), flat(pointer));
     if (this.originIndex) this.originIndex.set(path, pointer);
     else if (origins.length > 2 * ORIGIN_INDEX_AT) {
       const index = new Map<string, string>();
