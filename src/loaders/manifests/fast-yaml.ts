@@ -237,7 +237,7 @@ class DocumentParser {
       return { doc, range2: comment ? this.end : p };
     }
     if (this.nIndent !== 0) throw BAIL;
-    this.atNextLine();
+    this.lineAt(this.nAt, this.nLs);
     // The library reads a sequence on the BOM's line as an error.
     if (this.ls === 1 && this.isDash(this.nAt)) throw BAIL;
     const data = this.isDash(this.nAt) ? this.seq(0, this.nAt, 0) : this.map(0, this.nAt, 0);
@@ -251,22 +251,10 @@ class DocumentParser {
     return { doc, range2: this.sEnd > this.sStart ? this.sEnd : this.v2 };
   }
 
-  /** lineAt(nAt), for the line scan just found: its start is known, no search back for it. */
-  private atNextLine(): void {
+  /** Make the line holding `at` the current one; `ls`, its start, when the caller knows it (a scan just found the line). */
+  private lineAt(at: number, ls = this.text.lastIndexOf('\n', at - 1) + 1): void {
     const text = this.text;
-    this.ls = this.nLs === 0 && text.charCodeAt(0) === 0xfeff ? 1 : this.nLs;
-    const lf = text.indexOf('\n', this.nAt);
-    if (lf === -1) {
-      this.ce = this.le = text.length;
-    } else {
-      this.le = lf + 1;
-      this.ce = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-    }
-  }
-
-  private lineAt(at: number): void {
-    const text = this.text;
-    this.ls = text.lastIndexOf('\n', at - 1) + 1;
+    this.ls = ls;
     // A BOM before the first line is not indentation.
     if (this.ls === 0 && text.charCodeAt(0) === 0xfeff) this.ls = 1;
     const lf = text.indexOf('\n', at);
@@ -366,7 +354,7 @@ class DocumentParser {
       if (this.nEnd || this.nIndent < indent) break;
       if (this.nIndent > indent || this.isDash(this.nAt)) throw BAIL;
       keyAt = this.nAt;
-      this.atNextLine();
+      this.lineAt(this.nAt, this.nLs);
     }
     this.offsets.addMap(obj, offs);
     this.close(indent, start, end1);
@@ -387,7 +375,7 @@ class DocumentParser {
         // `-` alone (or with a comment): the item's node starts on a deeper line.
         this.scan(this.le, -1, false);
         if (this.nEnd || this.nIndent <= indent) throw BAIL; // an empty item
-        this.atNextLine();
+        this.lineAt(this.nAt, this.nLs);
         arr.push(this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth + 1) : this.map(this.nIndent, this.nAt, depth + 1));
       } else if (this.isDash(c)) {
         throw BAIL;
@@ -403,7 +391,7 @@ class DocumentParser {
       if (this.nIndent > indent) throw BAIL;
       if (!this.isDash(this.nAt)) break; // a key of the mapping this sequence is a value of
       dashAt = this.nAt;
-      this.atNextLine();
+      this.lineAt(this.nAt, this.nLs);
     }
     this.offsets.addSeq(arr, offs);
     this.close(indent, start, end1);
@@ -423,7 +411,7 @@ class DocumentParser {
     const sameLineComment = p < this.ce;
     this.scan(this.le, -1, false);
     if (!this.nEnd && (this.nIndent > indent || (this.nIndent === indent && this.isDash(this.nAt)))) {
-      this.atNextLine();
+      this.lineAt(this.nAt, this.nLs);
       return this.isDash(this.nAt) ? this.seq(this.nIndent, this.nAt, depth) : this.map(this.nIndent, this.nAt, depth);
     }
     // An empty value sits after the `:` and its spaces. With a comment its range would reach
