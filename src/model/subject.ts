@@ -1,7 +1,7 @@
 import { flat } from '../util/flat.js';
 import type { InlineSuppression, LoadedDocument, Location, ObjectRef, Subject, Target } from './types.js';
 
-/** Origin pairs a subject searches in a row; past them a Map indexes its origins. */
+/** Origin pairs a subject searches in a row; past them a Map holds its origins. */
 const ORIGIN_INDEX_AT = 48;
 
 /**
@@ -13,8 +13,8 @@ export class DocumentSubject implements Subject {
   // Field → pointer pairs, flat ([path, pointer, path, pointer, …]; a later pair for the same
   // path wins): a container records ~25, a Map per subject cost ~900 bytes of table each and
   // its share of every scavenge (bench/README.md). Made on the first origin: most subjects
-  // (every object subject) mirror their node as it is. Past ORIGIN_INDEX_AT pairs a Map indexes
-  // them, so a container with thousands of args stays linear.
+  // (every object subject) mirror their node as it is. Past ORIGIN_INDEX_AT pairs a Map takes
+  // them over, so a container with thousands of args stays linear.
   private origins: string[] | undefined;
   private originIndex: Map<string, string> | undefined;
   suppressions?: InlineSuppression[];
@@ -37,27 +37,24 @@ export class DocumentSubject implements Subject {
 
   /** Record that the subject field at `path` came from the document field at `pointer`. */
   origin(path: string, pointer: string): this {
+    if (this.originIndex) {
+      this.originIndex.set(flat(path), flat(pointer));
+      return this;
+    }
     const origins = (this.origins ??= []);
     origins.push(flat(path), flat(pointer));
-    if (this.originIndex) this.originIndex.set(path, pointer);
-    else if (origins.length > 2 * ORIGIN_INDEX_AT) {
-      const index = new Map<string, string>();
-      for (let i = 0; i < origins.length; i += 2) index.set(origins[i]!, origins[i + 1]!);
-      this.originIndex = index;
+    if (origins.length > 2 * ORIGIN_INDEX_AT) {
+      // From here on the Map holds them all (in the order first recorded, the last pointer of each).
+      this.originIndex = new Map();
+      for (let i = 0; i < origins.length; i += 2) this.originIndex.set(origins[i]!, origins[i + 1]!);
+      this.origins = undefined;
     }
     return this;
   }
 
-  /** The pointer recorded for exactly `path`, if any (the last one recorded). */
-  private originOf(path: string): string | undefined {
-    if (this.originIndex) return this.originIndex.get(path);
-    const origins = this.origins!;
-    for (let i = origins.length - 2; i >= 0; i -= 2) if (origins[i] === path) return origins[i + 1];
-    return undefined;
-  }
-
   /** Every recorded origin once, in the order first recorded, with its last pointer (bench/lib/dump-model.ts). */
   originEntries(): Array<[string, string]> {
+    if (this.originIndex) return [...this.originIndex];
     const out = new Map<string, string>();
     const origins = this.origins ?? [];
     for (let i = 0; i < origins.length; i += 2) out.set(origins[i]!, origins[i + 1]!);
@@ -65,35 +62,37 @@ export class DocumentSubject implements Subject {
   }
 
   pointerFor(instancePath: string): string {
-    const origins = this.origins;
-    if (!origins) return this.base + instancePath;
-    if (!this.originIndex) {
-      // One pass over the pairs for the longest recorded path that is the whole of instancePath or
-      // ends where one of its segments does (the last recorded, of equal paths): what the walk
-      // below finds, without cutting out each prefix and searching for it in turn.
-      let best = -1;
-      let length = -1;
-      for (let i = origins.length - 2; i >= 0; i -= 2) {
-        const path = origins[i]!;
-        if (path.length <= length || path.length > instancePath.length) continue;
-        if (path.length < instancePath.length && instancePath.charCodeAt(path.length) !== 0x2f) continue;
-        if (!instancePath.startsWith(path)) continue;
-        best = i;
-        length = path.length;
+    const index = this.originIndex;
+    if (index) {
+      // The path, then each prefix ending before a `/`, until one was recorded.
+      let path = instancePath;
+      let rest = '';
+      for (;;) {
+        const found = index.get(path);
+        if (found !== undefined) return found + rest;
+        const i = path.lastIndexOf('/');
+        if (i < 0) return this.base + instancePath;
+        rest = path.slice(i) + rest;
+        path = path.slice(0, i);
       }
-      return best < 0 ? this.base + instancePath : origins[best + 1]! + instancePath.slice(length);
     }
-    let path = instancePath;
-    let rest = '';
-    for (;;) {
-      const found = this.originOf(path);
-      if (found !== undefined) return found + rest;
-      const i = path.lastIndexOf('/');
-      // Nothing recorded up to the root: the field is where it is below `base`.
-      if (i < 0) return this.base + instancePath;
-      rest = path.slice(i) + rest;
-      path = path.slice(0, i);
+    const origins = this.origins;
+    // Nothing recorded: the field is where it is below `base`.
+    if (!origins) return this.base + instancePath;
+    // One pass over the pairs for the longest recorded path that is the whole of instancePath or
+    // ends where one of its segments does (the last recorded, of equal paths): what the walk above
+    // finds, without cutting out each prefix and searching for it in turn.
+    let best = -1;
+    let length = -1;
+    for (let i = origins.length - 2; i >= 0; i -= 2) {
+      const path = origins[i]!;
+      if (path.length <= length || path.length > instancePath.length) continue;
+      if (path.length < instancePath.length && instancePath.charCodeAt(path.length) !== 0x2f) continue;
+      if (!instancePath.startsWith(path)) continue;
+      best = i;
+      length = path.length;
     }
+    return best < 0 ? this.base + instancePath : origins[best + 1]! + instancePath.slice(length);
   }
 
   locate(instancePath: string): Location {
